@@ -1,0 +1,34 @@
+# Two commands for a newcomer: `make site` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup site validate test lint clean
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+## site: validate the bundled catalog and publish it into site/
+site: $(STAMP)
+	$(BIN)/gkml validate catalog
+
+validate: $(STAMP)
+	$(BIN)/gkml validate catalog
+
+## test: lint, type-check and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check builder tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) site .docs-build

@@ -1,0 +1,264 @@
+"""Gather stage: read a whole catalog folder, validate every file, check across files.
+
+Layout (the data contract)::
+
+    catalog/site.yml               jurisdiction, levels, code pattern, publisher
+    catalog/<area>/_area.yml       one pilot area
+    catalog/<area>/<CODE>.yml      one item; the file name is its code
+
+Every file is loaded even when others fail, so one broken file never hides the
+findings of the rest; ``LoadedCatalog`` is the single hand-off to reporters, the
+check and the site.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from builder.findings import Finding, Severity
+from builder.load import Document, load_document
+from builder.model import Area, Catalog, Item, Site
+from builder.validate import find, raw_schema, schema, validate_document
+
+SITE_FILE = "site.yml"
+AREA_FILE = "_area.yml"
+_OTHER_CHANNEL = re.compile(r"^其他[：:]\s*\S")
+
+
+@dataclass
+class Entry:
+    """One item file: its loaded document and where it sits."""
+
+    doc: Document
+    area: str
+    """Slug of the folder it sits in ('' when it is not in an area folder)."""
+    rel: str
+    """Path relative to the catalog folder, '/'-separated."""
+
+    @property
+    def stem(self) -> str:
+        return Path(self.rel).stem
+
+
+@dataclass
+class LoadedCatalog:
+    root: Path
+    site: Site
+    areas: dict[str, Area]
+    entries: list[Entry]
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    """How many .yml files were read."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def catalog(self) -> Catalog:
+        """The typed catalog; only meaningful when ``ok``."""
+        order = {a.slug: (a.order, a.slug) for a in self.areas.values()}
+        items = [
+            Item.from_data(e.area, e.rel, e.doc.data) for e in self.entries
+            if isinstance(e.doc.data, dict) and e.area in self.areas
+        ]
+        items.sort(key=lambda i: (order[i.area], i.code))
+        areas = sorted(self.areas.values(), key=lambda a: (a.order, a.slug))
+        return Catalog(self.site, tuple(areas), tuple(items))
+
+
+def display_path(path: Path) -> str:
+    """A path as a clerk would type it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def load_catalog(root: Path) -> LoadedCatalog:
+    found: list[Finding] = []
+    site_doc, area_docs, item_paths = _discover(root, found)
+    site = _load_site(root, site_doc, found)
+    areas = _load_areas(area_docs, found)
+    entries = [Entry(load_document(p, display_path(p)), slug, p.relative_to(root).as_posix())
+               for p, slug in item_paths]
+    for e in entries:
+        found += e.doc.findings
+        found += validate_document(e.doc, "item")
+    found += _cross_checks(site, areas, entries, set(area_docs))
+    files = len(entries) + len(area_docs) + (site_doc is not None)
+    return LoadedCatalog(root, site, areas, entries, found, files)
+
+
+def catalog_root(path: Path) -> Path:
+    """The catalog folder a file belongs to (for `gkml validate catalog/cxgh/CXGH-001.yml`)."""
+    if path.is_dir():
+        return path
+    if path.name == SITE_FILE:
+        return path.parent
+    if path.name == AREA_FILE or (path.parent / AREA_FILE).exists():
+        return path.parent.parent
+    return path.parent
+
+
+def _discover(root: Path, found: list[Finding]
+              ) -> tuple[Document | None, dict[str, Document], list[tuple[Path, str]]]:
+    site_doc = None
+    area_docs: dict[str, Document] = {}
+    items: list[tuple[Path, str]] = []
+    for path in sorted(_files(root)):
+        parts = path.relative_to(root).parts
+        if path.suffix != ".yml":
+            found.append(Finding("file-ignored", display_path(path), 1, 1, params={"name": path.name}))
+        elif parts == (SITE_FILE,):
+            site_doc = load_document(path, display_path(path))
+        elif len(parts) == 2 and parts[1] == AREA_FILE:
+            area_docs[parts[0]] = load_document(path, display_path(path))
+        elif len(parts) == 2:
+            items.append((path, parts[0]))
+        else:
+            found.append(Finding("item-outside-area", display_path(path), 1, 1))
+    return site_doc, area_docs, items
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _load_site(root: Path, doc: Document | None, found: list[Finding]) -> Site:
+    if doc is None:
+        found.append(Finding("site-missing", display_path(root / SITE_FILE), 1, 1))
+        return Site()
+    problems = doc.findings + validate_document(doc, "site")
+    found += problems
+    if not isinstance(doc.data, dict):
+        return Site()
+    usable = {k: v for k, v in doc.data.items()
+              if not any(f.path.startswith(f"$.{k}") for f in problems)}
+    site = Site.from_data(usable)
+    try:
+        re.compile(site.code_pattern.replace("{prefix}", "X"))
+    except re.error as exc:
+        found.append(find(doc, schema("site"), "site-bad-pattern", ("code_pattern",),
+                          pattern=site.code_pattern, detail=str(exc)))
+        site = Site.from_data({**usable, "code_pattern": Site().code_pattern})
+    return site
+
+
+def _load_areas(docs: dict[str, Document], found: list[Finding]) -> dict[str, Area]:
+    areas: dict[str, Area] = {}
+    by_prefix: dict[str, str] = {}
+    for slug, doc in docs.items():
+        problems = doc.findings + validate_document(doc, "area")
+        found += problems
+        if problems and any(f.severity is Severity.ERROR for f in problems):
+            continue
+        area = Area.from_data(slug, doc.data)
+        if area.prefix in by_prefix:
+            found.append(find(doc, schema("area"), "area-prefix-duplicate", ("prefix",),
+                              prefix=area.prefix, other=by_prefix[area.prefix]))
+        by_prefix[area.prefix] = area.name
+        areas[slug] = area
+    return areas
+
+
+def _cross_checks(site: Site, areas: dict[str, Area], entries: list[Entry],
+                  area_folders: set[str]) -> list[Finding]:
+    found: list[Finding] = []
+    missing_meta = sorted({e.area for e in entries} - area_folders)
+    for folder in missing_meta:
+        first = next(e for e in entries if e.area == folder)
+        found.append(Finding("area-missing-meta", first.doc.file, 1, 1, params={"folder": folder}))
+    first_with: dict[str, Entry] = {}
+    for e in entries:
+        if isinstance(e.doc.data, dict):
+            found += _item_checks(site, areas.get(e.area), e, first_with)
+    return found
+
+
+def _item_checks(site: Site, area: Area | None, e: Entry, first_with: dict[str, Entry]
+                 ) -> Iterator[Finding]:
+    data, sch = e.doc.data, schema("item")
+    code = data.get("code")
+    if isinstance(code, str) and code:
+        yield from _code_checks(site, area, e, code)
+        if code in first_with:
+            other = first_with[code]
+            yield find(e.doc, sch, "code-duplicate", ("code",), code=code, other=other.doc.file)
+            yield find(other.doc, sch, "code-duplicate", ("code",), code=code, other=e.doc.file)
+        else:
+            first_with[code] = e
+    allowed = _channels(area)
+    for i, ch in _strings(data.get("channels")):
+        if ch not in allowed and not _OTHER_CHANNEL.match(ch):
+            zh, en = _suggest_channel(ch, allowed)
+            yield find(e.doc, sch, "channel-unknown", ("channels", i), value=ch,
+                       suggestion=zh, suggestion_en=en)
+    for i, lv in _strings(data.get("levels")):
+        if lv not in site.levels:
+            yield find(e.doc, sch, "level-unknown", ("levels", i), value=lv,
+                       levels="、".join(site.levels))
+    if data.get("audience_group") and data.get("audience") == "全社会":
+        yield find(e.doc, sch, "audience-group-unused", ("audience_group",), value="全社会")
+    yield from _expired(e)
+
+
+def _code_checks(site: Site, area: Area | None, e: Entry, code: str) -> Iterator[Finding]:
+    sch = schema("item")
+    if code != e.stem:
+        yield find(e.doc, sch, "code-filename", ("code",), code=code, stem=e.stem)
+    if area is None:
+        return
+    if not code.startswith(f"{area.prefix}-") and not code.startswith(area.prefix):
+        yield find(e.doc, sch, "code-prefix", ("code",), code=code, area=area.name,
+                   prefix=area.prefix)
+        return
+    pattern = site.code_pattern.replace("{prefix}", re.escape(area.prefix))
+    if not re.match(pattern, code):
+        yield find(e.doc, sch, "code-format", ("code",), code=code, pattern=pattern,
+                   example=f"{area.prefix}-001")
+
+
+def _strings(value: Any) -> Iterable[tuple[int, str]]:
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def official_channels() -> tuple[str, ...]:
+    return tuple(raw_schema("item")["$defs"]["officialChannel"]["enum"])
+
+
+def _channels(area: Area | None) -> frozenset[str]:
+    return frozenset(official_channels()) | frozenset(area.channels if area else ())
+
+
+def _suggest_channel(value: str, allowed: frozenset[str]) -> tuple[str, str]:
+    guess = next(iter(difflib.get_close_matches(value, sorted(allowed), 1, 0.5)), None)
+    other = f"清单外的渠道请写成“其他：{value}”。"
+    other_en = f"A channel outside the checklist is written '其他：{value}'."
+    if guess:
+        return f"你是不是要写“{guess}”？{other}", f"Did you mean '{guess}'? {other_en}"
+    return other, other_en
+
+
+def _expired(e: Entry) -> Iterator[Finding]:
+    exemptions = e.doc.data.get("exemptions")
+    if not isinstance(exemptions, list):
+        return
+    today = date.today().isoformat()
+    sch = schema("item")
+    for i, ex in enumerate(exemptions):
+        if isinstance(ex, dict) and isinstance(ex.get("until"), str) and ex["until"] < today:
+            element = str(ex.get("element", ""))
+            zh, en = sch.label(element)
+            yield e.doc.finding("exemption-expired", ("exemptions", i, "until"), element,
+                                label=zh, label_en=en, until=ex["until"])

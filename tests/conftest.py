@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+def run(*argv: str) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def gkml() -> Callable[..., Result]:
+    return run
+
+
+def lay_case(case: Path, dest: Path) -> Path:
+    """The base catalog with one example case laid over it, in ``dest``."""
+    shutil.copytree(EXAMPLES / "base", dest)
+    for src in case.rglob("*"):
+        if src.is_file() and src.name != "expected.yml":
+            target = dest / src.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+    return dest

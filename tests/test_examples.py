@@ -1,0 +1,59 @@
+"""Every folder under tests/examples/{valid,invalid} is a test case; add one to add a test.
+
+An invalid case holds the files that differ from tests/examples/base and an
+``expected.yml`` listing the finding codes it must produce (no more, no fewer).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.findings import CODES, Severity
+from tests.conftest import EXAMPLES, lay_case, run
+
+VALID = sorted(p for p in (EXAMPLES / "valid").iterdir() if p.is_dir())
+INVALID = sorted(p for p in (EXAMPLES / "invalid").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
+def test_valid_case_has_no_findings(case: Path, tmp_path: Path) -> None:
+    cat = lay_case(case, tmp_path / "catalog")
+    result = run("validate", str(cat), "--format", "json")
+    report = json.loads(result.out)
+    assert report["findings"] == []
+    assert result.code == 0
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
+def test_invalid_case_reports_expected_codes(case: Path, tmp_path: Path) -> None:
+    expected = set(yaml.safe_load((case / "expected.yml").read_text(encoding="utf-8"))["codes"])
+    cat = lay_case(case, tmp_path / "catalog")
+    result = run("validate", str(cat), "--format", "json")
+    report = json.loads(result.out)
+    assert {f["code"] for f in report["findings"]} == expected
+    assert result.code == (1 if any(CODES[c].severity is Severity.ERROR for c in expected) else 0)
+    for f in report["findings"]:
+        assert f["line"] >= 1 and f["column"] >= 1, f
+        assert f["message"] and "Traceback" not in f["message"]
+    assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
+def test_invalid_case_text_output_names_place(case: Path, tmp_path: Path) -> None:
+    cat = lay_case(case, tmp_path / "catalog")
+    result = run("validate", str(cat))
+    lines = [ln for ln in result.out.splitlines()[:-1] if not ln.startswith(" ")]
+    assert lines, result.out
+    for line in lines:
+        where, _, rest = line.partition(": ")
+        assert where.count(":") == 2, line  # file:line:col
+        assert rest.startswith(("错误 [", "警告 [")), line
+    assert result.out.splitlines()[-1].startswith("校验未通过" if result.code else "校验通过")
+
+
+def test_at_least_25_invalid_cases() -> None:
+    assert len(INVALID) >= 25
