@@ -18,7 +18,7 @@ from typing import NoReturn, TextIO, cast
 from builder import __version__
 from builder.catalog import catalog_root, display_path, load_catalog
 from builder.findings import Finding, Lang
-from builder.report import REPORTERS
+from builder.report import REPORTERS, codes_markdown
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="输出格式 / output format (text, json, github)")
     _common(v)
     v.set_defaults(run=cmd_validate)
+    c = sub.add_parser("codes", help="列出全部问题代码及说明 / list every finding code",
+                       description="以 Markdown 表格列出校验可能报告的全部问题代码。"
+                       " Print every finding code as a Markdown table.")
+    _common(c)
+    c.set_defaults(run=cmd_codes)
     return parser
 
 
@@ -81,6 +86,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     findings, files = _validate(paths)
     REPORTERS[args.format](findings, files, args.lang, out)
     return 1 if any(f.severity.value == "error" for f in findings) else 0
+
+
+def cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    out.write(codes_markdown(args.lang))
+    return 0
 
 
 def _validate(paths: list[Path]) -> tuple[list[Finding], int]:

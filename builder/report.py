@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from builder.findings import Finding, Lang, Severity, sort_key
+from builder.findings import CODES, Finding, Lang, Severity, sort_key
 
 
 def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
@@ -76,3 +76,21 @@ def github(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> 
 
 Reporter = Callable[[Sequence[Finding], int, Lang, TextIO], None]
 REPORTERS: dict[str, Reporter] = {"text": text, "json": json_report, "github": github}
+
+
+def codes_markdown(lang: Lang) -> str:
+    """The catalogue of finding codes as a Markdown table (the site's help page, `gkml codes`)."""
+    if lang == "en":
+        head = "| code | severity | what it means | what to do |\n| --- | --- | --- | --- |\n"
+    else:
+        head = "| 代码 | 级别 | 含义 | 怎么改 |\n| --- | --- | --- | --- |\n"
+    rows = []
+    for c in CODES.values():
+        title, hint = (c.title_en, c.hint_en) if lang == "en" else (c.title_zh, c.hint_zh)
+        hint = hint if "{" not in hint else ""  # hints built from the finding itself are left out
+        rows.append(f"| `{c.code}` | {c.severity.label(lang)} | {title} | {_cell(hint)} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
