@@ -1,0 +1,245 @@
+"""The official table layout, shared by the site's directory page, its downloads and import/export.
+
+County portals publish a catalog as one table with a two-row header
+(``../shared/reference/official-format.md`` a.2)::
+
+    序号 | 事项编码 | 公开事项                   | 公开内容（要素） | 公开依据 | 公开时限 | 公开主体
+         |          | 一级事项 | 二级事项 | 三级事项 |                  |          |          |
+    … | 公开渠道和载体 | 公开对象          | 公开方式       | 公开层级            | 情况说明
+      |                | 全社会 | 特定群体 | 主动 | 依申请 | <site.yml levels> |
+
+事项编码 and 情况说明 are this project's own columns (the official table has neither);
+they are kept so that an export can be imported back unchanged.
+
+API (stable; the site and ``gkml import``/``gkml export`` depend on it):
+
+- ``columns(site) -> tuple[Column, ...]``: the columns in order, each with its two header
+  texts and its Excel width; ``header_rows(site) -> (row1, row2)``: the two header rows as
+  plain text, a group's name in its first column only (as merged cells read when flattened).
+- ``cells(item, site, number=0) -> list[str]``: one row of cell texts.
+  Tick columns (全社会, 主动, 依申请, each level) hold ``TICK`` (√) or "".
+  特定群体 holds the group's name (as "特定群体(请写明)" catalogs do; √ if none is named).
+  公开依据 holds one citation per line. 公开渠道和载体 holds each channel after a ■, joined
+  by a space (``■政府网站 ■政务服务中心``): it is how portals print the checklist, and
+  ■ never occurs in a channel's name, so splitting on ■ gives the channels back exactly.
+  序号 is ``number`` ("" when 0).
+- ``write_csv(target, site, items)``: both header rows then one row per item; UTF-8 with a
+  BOM so that Excel on Chinese Windows opens it without garbling. ``target`` is a path or a
+  text stream. A cell starting with =, +, - or @ gets a leading ' so Excel shows it
+  instead of running it (``csv_escape``/``csv_unescape``).
+- ``write_xlsx(path, site, items, title)``: a title row, the two header rows with merged
+  cells, frozen panes below the header, column widths, wrapped text; every cell is text
+  (never a formula).
+- ``catalog_json(catalog) -> dict``: ``{"site", "areas", "items"}`` for the JSON download;
+  dump it with ``ensure_ascii=False``. Items carry every key (empty text or lists when
+  unset) and ``method`` is always a list, so machines need no special cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from builder.model import Area, Catalog, Item, Site
+
+TICK = "√"
+CHANNEL_MARK = "■"
+TITLE_ROWS = 1
+"""Rows above the header in an XLSX written here (the title)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: ``group`` is the first header row, ``name`` the second ("" when ungrouped)."""
+
+    group: str
+    name: str
+    width: int
+
+    @property
+    def label(self) -> str:
+        return self.name or self.group
+
+
+def columns(site: Site) -> tuple[Column, ...]:
+    def group(name: str, subs: Iterable[str], width: int) -> list[Column]:
+        return [Column(name, s, width) for s in subs]
+
+    return (
+        Column("序号", "", 6), Column("事项编码", "", 12),
+        *group("公开事项", ("一级事项", "二级事项", "三级事项"), 16),
+        Column("公开内容（要素）", "", 40), Column("公开依据", "", 40),
+        Column("公开时限", "", 22), Column("公开主体", "", 18),
+        Column("公开渠道和载体", "", 22),
+        *group("公开对象", ("全社会", "特定群体"), 9),
+        *group("公开方式", ("主动", "依申请"), 7),
+        *group("公开层级", site.levels, 7),
+        Column("情况说明", "", 30),
+    )
+
+
+def header_rows(site: Site) -> tuple[list[str], list[str]]:
+    return _header_rows(columns(site))
+
+
+def _header_rows(cols: Sequence[Column]) -> tuple[list[str], list[str]]:
+    first = [c.group if i == 0 or cols[i - 1].group != c.group else "" for i, c in enumerate(cols)]
+    return first, [c.name for c in cols]
+
+
+def cells(item: Item, site: Site, number: int = 0) -> list[str]:
+    def tick(on: bool) -> str:
+        return TICK if on else ""
+
+    group = (item.audience_group or TICK) if item.audience == "特定群体" else ""
+    return [
+        str(number) if number else "", item.code, item.level1, item.level2, item.level3,
+        item.content, "\n".join(item.basis), item.time_limit, item.subject,
+        " ".join(f"{CHANNEL_MARK}{c}" for c in item.channels),
+        tick(item.audience == "全社会"), group,
+        tick("主动公开" in item.method), tick("依申请公开" in item.method),
+        *(tick(level in item.levels) for level in site.levels),
+        item.notes,
+    ]
+
+
+def split_channels(cell: str) -> list[str]:
+    """The inverse of the channel cell written by ``cells``."""
+    return [c.strip() for c in cell.split(CHANNEL_MARK) if c.strip()]
+
+
+def rows(site: Site, items: Iterable[Item]) -> list[list[str]]:
+    """Both header rows followed by one numbered row per item."""
+    return [*header_rows(site), *(cells(it, site, n) for n, it in enumerate(items, 1))]
+
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def csv_escape(text: str) -> str:
+    """A cell Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP's advice
+    against CSV injection); ``csv_unescape`` takes it off again on import."""
+    return f"'{text}" if _FORMULA.match(text) else text
+
+
+def csv_unescape(text: str) -> str:
+    return text[1:] if text.startswith("'") and _FORMULA.match(text[1:]) else text
+
+
+def write_csv(target: Path | TextIO, site: Site, items: Iterable[Item]) -> None:
+    table = [[csv_escape(c) for c in row] for row in rows(site, items)]
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8-sig", newline="") as stream:
+            csv.writer(stream).writerows(table)
+    else:
+        target.write("\ufeff")
+        csv.writer(target).writerows(table)
+
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None  # a new workbook always has its first sheet
+    ws.title = _SHEET_NAME_BAD.sub("_", title)[:31] or "目录"
+    cols = columns(site)
+    _title(ws, title, len(cols))
+    _header(ws, cols)
+    centered = {i for i, c in enumerate(cols, 1) if c.width <= 9}
+    for n, item in enumerate(items, 1):
+        ws.append(cells(item, site, n))
+        for cell in ws[ws.max_row]:
+            cell.alignment = _CENTER if cell.column in centered else _WRAP
+            cell.border = _BORDER
+            cell.data_type = "s"  # text that starts with = stays text, never a formula
+    ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
+    wb.save(path)
+
+
+def _title(ws: Worksheet, title: str, width: int) -> None:
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = _CENTER
+    ws.row_dimensions[1].height = 28
+
+
+def _header(ws: Worksheet, cols: Sequence[Column]) -> None:
+    top, sub = TITLE_ROWS + 1, TITLE_ROWS + 2
+    first, second = _header_rows(cols)
+    ws.append(first)
+    ws.append(second)
+    start = 0
+    for i in range(1, len(cols) + 1):
+        if i == len(cols) or cols[i].group != cols[start].group:
+            _merge_group(ws, cols, start, i, top)
+            start = i
+    for row in (top, sub):
+        for cell in ws[row]:
+            cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BORDER
+            cell.alignment = _CENTER
+    for i, c in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+
+
+def _merge_group(ws: Worksheet, cols: Sequence[Column], start: int, end: int, top: int) -> None:
+    """Merge a group's first-row cell across its columns, or an ungrouped cell down both rows."""
+    if not cols[start].name:
+        ws.merge_cells(start_row=top, start_column=start + 1, end_row=top + 1, end_column=start + 1)
+    elif end - start > 1:
+        ws.merge_cells(start_row=top, start_column=start + 1, end_row=top, end_column=end)
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {
+        "code": item.code, "area": item.area, "file": item.file,
+        "columns": {"level1": item.level1, "level2": item.level2, "level3": item.level3},
+        "content": item.content, "basis": list(item.basis), "time_limit": item.time_limit,
+        "subject": item.subject, "method": list(item.method), "channels": list(item.channels),
+        "audience": item.audience, "audience_group": item.audience_group,
+        "levels": list(item.levels), "notes": item.notes,
+        "exemptions": [{"element": e.element, "reason": e.reason, "approved_by": e.approved_by,
+                        "until": e.until} for e in item.exemptions],
+    }
+
+
+def _area_json(area: Area) -> dict[str, Any]:
+    def unit(u: Any) -> dict[str, Any]:
+        return {"name": u.name, "formerly": list(u.formerly)}
+
+    return {
+        "slug": area.slug, "name": area.name, "prefix": area.prefix, "order": area.order,
+        "lead": unit(area.lead), "cooperating": [unit(u) for u in area.cooperating],
+        "guideline": area.guideline, "channels": list(area.channels),
+        "sources": [{"title": s.title, "url": s.url} for s in area.sources],
+        "description": area.description,
+    }
+
+
+def _site_json(site: Site) -> dict[str, Any]:
+    return {
+        "jurisdiction": site.jurisdiction, "short_name": site.short_name,
+        "levels": list(site.levels), "code_pattern": site.code_pattern,
+        "site_url": site.site_url, "publisher": site.publisher, "contact": dict(site.contact),
+    }
+
+
+def catalog_json(catalog: Catalog) -> dict[str, Any]:
+    return {"site": _site_json(catalog.site), "areas": [_area_json(a) for a in catalog.areas],
+            "items": [item_json(i) for i in catalog.items]}
