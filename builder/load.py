@@ -43,7 +43,7 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 _COLLECTION_TAGS = {f"{_CORE}seq", f"{_CORE}map"}
 _KEY_CODES = frozenset({"unknown-key", "yaml-duplicate-key"})
 """Findings about a key itself point at the key, not its value."""
-_FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([a-z_][a-z0-9_]*)[ \t]*：", re.MULTILINE)
+FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([a-z_][a-z0-9_]*)[ \t]*：", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +255,6 @@ class _Builder:
         path = self.add(value, mark, ev.anchor)
         if implicit and not ev.style and tag != f"{_CORE}str" and path is not None:
             self.doc.coerced[path] = Coerced(tag.removeprefix(_CORE), ev.value)
-        if isinstance(value, str) and path is not None and (m := _FULLWIDTH_KEY.match(value)):
-            self.doc.findings.append(self.doc.finding("yaml-fullwidth-colon", path, key=m.group(1)))
 
     def start(self, ev: yaml.SequenceStartEvent | yaml.MappingStartEvent) -> None:
         mark = _mark(ev)
@@ -385,7 +383,7 @@ def _syntax_failure(file: str, text: str, exc: yaml.YAMLError) -> Document:
         Finding("yaml-fullwidth-colon", file, text.count("\n", 0, m.start(1)) + 1,
                 m.start(1) - text.rfind("\n", 0, m.start(1)) + len(m.group(1)), "$", m.group(1),
                 {"key": m.group(1)})
-        for m in _FULLWIDTH_KEY.finditer(text)
+        for m in FULLWIDTH_KEY.finditer(text)
     ]
     if wide:
         return Document(file, findings=wide)

@@ -126,7 +126,9 @@ def _about(key: str, props: Mapping[str, Any]) -> str:
 def _example(key: str, props: Mapping[str, Any]) -> str:
     spec = props[key]
     examples = spec.get("examples") or spec.get("items", {}).get("examples") or []
-    return f"例如：{'、'.join(examples)}" if examples else ""
+    # A list-valued element's example is itself a list: show its entries.
+    flat = [x for e in examples for x in (e if isinstance(e, list) else [e])]
+    return f"例如：{'、'.join(map(str, flat))}" if flat else ""
 
 
 def fresh(site: Site, area: Area, code: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from builder.findings import Finding
-from builder.load import Document, NodePath
+from builder.load import FULLWIDTH_KEY, Document, NodePath
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 Kind = Literal["item", "area", "site"]
@@ -103,7 +103,9 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
     if not isinstance(doc.data, dict):
         return [_not_mapping(doc)]
     sch = schema(kind)
-    found = list(_placeholders(doc, sch)) if kind == "item" else []
+    found = list(_fullwidth_keys(doc, sch))
+    if kind == "item":
+        found += _placeholders(doc, sch)
     # A path the loader or the placeholder check already explained gets no second, vaguer finding.
     blocked = {f.path for f in found} | {f.path for f in doc.findings if f.path != "$"}
     for error in sch.validator.iter_errors(doc.data):
@@ -183,8 +185,8 @@ def _required(error: ValidationError, path: NodePath, doc: Document, sch: Schema
 def _snippet(key: str, sch: Schema) -> str:
     props = raw_schema(sch.kind).get("properties", {})
     example = props.get(key, {}).get("examples", ["…"])[0]
-    if props.get(key, {}).get("type") == "array":
-        return f"{key}: [{example}]"
+    if isinstance(example, list):
+        return f"{key}: [{', '.join(map(str, example))}]"
     return f"{key}: {example}"
 
 
@@ -317,6 +319,14 @@ def _dates(doc: Document, sch: Schema) -> Iterator[Finding]:
     for path, c in doc.coerced.items():
         if c.tag == "timestamp" and not (path and path[-1] in DATE_KEYS):
             yield _coerced(doc, sch, path, c.tag, c.raw, c.raw)
+
+
+def _fullwidth_keys(doc: Document, sch: Schema) -> Iterator[Finding]:
+    """`level1：规划编制` parses as one text; it is a key with a full-width colon when the word is a key."""
+    for path, text in _strings((), doc.data):
+        m = FULLWIDTH_KEY.match(text)
+        if m and m.group(1) in sch.labels:
+            yield doc.finding("yaml-fullwidth-colon", path, m.group(1), key=m.group(1))
 
 
 def _placeholders(doc: Document, sch: Schema) -> Iterator[Finding]:
