@@ -17,13 +17,19 @@ setup: $(STAMP)
 
 ## site: validate the bundled catalog and publish it into site/
 site: $(STAMP)
-	$(BIN)/gkml validate catalog
+	$(BIN)/gkml build catalog --site-dir site
+
+# axe-core (accessibility tests) and tablesort, pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | cksum | cut -d' ' -f1)
+$(NODE_STAMP):
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
 
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
 ## test: lint, type-check and run the whole test suite
-test: $(STAMP) lint
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -31,4 +37,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) site .docs-build
+	rm -rf $(VENV) site .docs-build .docs node_modules

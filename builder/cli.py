@@ -8,17 +8,25 @@ shown unless ``--debug`` is given.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
 from builder import __version__
 from builder.catalog import catalog_root, display_path, load_catalog
+from builder.check import check_path
+from builder.check_report import FORMATS as CHECK_FORMATS
+from builder.check_report import write_report
+from builder.clerk import add_commands as _add_clerk_commands
 from builder.findings import Finding, Lang
 from builder.report import REPORTERS, codes_markdown
+from builder.revision import RevisionError
+from builder.rulebook import RulesError, load_rules
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -72,7 +80,89 @@ def build_parser() -> argparse.ArgumentParser:
                        " Print every finding code as a Markdown table.")
     _common(c)
     c.set_defaults(run=cmd_codes)
+    _add_check(sub)
+    _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk.py)
+    _add_site(sub)
     return parser
+
+
+def _add_site(sub: argparse._SubParsersAction[_Parser]) -> None:
+    b = sub.add_parser("build", help="校验目录并生成公开网站 / validate and build the public site",
+                       description="校验目录；没有错误时生成网站（标准目录、领域、事项、下载、说明）。"
+                       "目录有错误或生成失败时退出码为 1，原有网站保持不变。"
+                       " Validate the catalog and build the site; on any error exit 1 and leave "
+                       "the existing site untouched.")
+    _site_args(b, "网站输出文件夹，默认 site / output folder (default site)")
+    b.set_defaults(run=cmd_build)
+    s = sub.add_parser("serve", help="本地预览网站，修改事项后自动刷新 / live preview",
+                       description="在本机预览网站：修改目录中的 YAML 文件后，浏览器中的页面自动刷新。"
+                       " Preview the site locally; editing a catalog file refreshes the page.")
+    _site_args(s, "生成文件放在此文件夹旁，默认 site / generated files go beside DIR")
+    s.add_argument("--addr", default="127.0.0.1:8000", metavar="IP:PORT",
+                   help="预览地址，默认 127.0.0.1:8000 / address to serve on")
+    s.set_defaults(run=cmd_serve)
+
+
+def _site_args(p: argparse.ArgumentParser, site_help: str) -> None:
+    p.add_argument("path", nargs="?", type=Path, default=Path("catalog"), metavar="CATALOG",
+                   help="目录文件夹，默认 catalog / catalog folder (default catalog)")
+    p.add_argument("--site-dir", type=Path, default=Path("site"), metavar="DIR", help=site_help)
+    _common(p)
+
+
+def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.build import build_site  # imported late: validate needs none of it
+
+    if _no_catalog(args, out):
+        return 2
+    return build_site(args.path, args.site_dir, out, err, args.lang)
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.build import serve
+
+    if _no_catalog(args, out):
+        return 2
+    return serve(args.path, args.site_dir, out, err, args.lang, addr=args.addr)
+
+
+def _no_catalog(args: argparse.Namespace, out: TextIO) -> bool:
+    if args.path.is_dir():
+        return False
+    REPORTERS["text"]([Finding("path-not-found", display_path(args.path), 1, 1,
+                               params={"path": str(args.path)})], 0, args.lang, out)
+    return True
+
+
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
+    k = sub.add_parser("check", help="完整性考核：逐项扣分并注明依据 / completeness check and score",
+                       description="按规则手册 schema/rules.yml 给目录打分：每缺一项要素扣分，"
+                       "每条扣分注明依据；报告注明提交号和规则版本。"
+                       " Score the catalog against the rule book; every deduction "
+                       "cites its legal basis and every report carries the commit and rules version.")
+    k.add_argument("path", nargs="?", type=Path, default=Path("catalog"), metavar="PATH",
+                   help="目录文件夹，默认 catalog / catalog folder (default catalog)")
+    k.add_argument("--format", choices=CHECK_FORMATS, default="text",
+                   help="输出格式 / output format (text, json, csv, xlsx, markdown)")
+    k.add_argument("--output", "-o", type=Path, metavar="FILE",
+                   help="写入文件（xlsx 必须指定）/ write the report to FILE (required for xlsx)")
+    k.add_argument("--min-score", type=int, metavar="N",
+                   help="得分低于 N 时退出码为 1，供 CI 使用 / exit 1 when the score is below N")
+    k.add_argument("--at", metavar="REV",
+                   help="考核某个 git 版本时的目录，不改动工作区 / "
+                   "check the catalog as it was at a git revision")
+    k.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="考核日期，据此判断豁免是否过期；默认今天，用 --at 时为该提交的日期 / check date "
+                   "for exemptions (default today, or the commit's date with --at)")
+    _common(k)
+    k.set_defaults(run=cmd_check)
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是 YYYY-MM-DD 日期 / not a YYYY-MM-DD date: {value!r}") from None
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -91,6 +181,26 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(codes_markdown(args.lang))
     return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.format == "xlsx" and args.output is None:
+        err.write("gkml：xlsx 格式须用 --output 指定文件 / --format xlsx needs --output FILE\n")
+        return 2
+    if args.at is None and not args.path.is_dir():
+        where = display_path(args.path)
+        err.write(Finding("path-not-found", where, 1, 1, params={"path": where}).text(args.lang)[0] + "\n")
+        return 2
+    try:
+        result = check_path(args.path, load_rules(), args.date, args.at)
+    except RulesError as exc:
+        err.write(exc.text(args.lang) + "\n")
+        return 2
+    except RevisionError as exc:
+        err.write(f"gkml：--at {args.at}：{exc}\n")
+        return 2
+    write_report(result, args.format, args.lang, args.output, out)
+    return 1 if args.min_score is not None and result.score < args.min_score else 0
 
 
 def _validate(paths: list[Path]) -> tuple[list[Finding], int]:
@@ -122,6 +232,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return int(exc.code or 0)
     try:
         return cast(Command, args.run)(args, out, err)
+    except BrokenPipeError:
+        # `gkml validate | head`: the reader left. Point stdout at devnull so the
+        # interpreter's final flush does not fail again (the recipe in Python's signal docs).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         err.write("已中断 / interrupted\n")
         return 2

@@ -38,3 +38,6 @@ def lay_case(case: Path, dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
     return dest
+
+
+from tests.sitekit import built_site  # noqa: E402, F401  (one site build shared by the site and browser tests)

@@ -1,0 +1,88 @@
+"""Measure `gkml serve`: seconds from saving an item's YAML to the change showing in the
+browser (MkDocs' livereload reloads the open page).
+
+    .venv/bin/python bench/serve_latency.py catalog            # the bundled catalog
+    .venv/bin/python bench/serve_latency.py /tmp/synth1k       # bench/synth.py output
+
+The catalog is copied first; the copy is edited, never the original.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _first_item(catalog: Path) -> Path:
+    return next(p for area in sorted(catalog.iterdir()) if area.is_dir()
+                for p in sorted(area.glob("*.yml")) if p.name != "_area.yml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("catalog", type=Path)
+    p.add_argument("--edits", type=int, default=5)
+    args = p.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="gkml-serve-"))
+    catalog = tmp / "catalog"
+    shutil.copytree(args.catalog, catalog)
+    item = _first_item(catalog)
+    port = _free_port()
+    started = time.monotonic()
+    server = subprocess.Popen([sys.executable, "-m", "builder", "serve", str(catalog), "--site-dir",
+                               str(tmp / "site"), "--addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    latencies: list[float] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page()
+            url = f"http://127.0.0.1:{port}/items/{item.stem}/"
+            while True:
+                try:
+                    page.goto(url, timeout=5_000)
+                    if page.locator("article").count():
+                        break
+                except Exception:  # the first build is still running
+                    time.sleep(0.5)
+            print(f"first page served after {time.monotonic() - started:.1f} s")
+            for n in range(args.edits):
+                marker = f"测量标记{n}"
+                text = item.read_text(encoding="utf-8")
+                edited = text.replace("content: ", f"content: {marker}", 1)
+                t0 = time.monotonic()
+                item.write_text(edited, encoding="utf-8")
+                page.wait_for_function(f"document.body.innerText.includes('{marker}')", timeout=300_000)
+                latencies.append(time.monotonic() - t0)
+                item.write_text(text, encoding="utf-8")
+                page.wait_for_function(f"!document.body.innerText.includes('{marker}')", timeout=300_000)
+            browser.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"edit → visible: median {statistics.median(latencies):.2f} s, "
+          f"min {min(latencies):.2f} s, max {max(latencies):.2f} s over {len(latencies)} edits")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Measure `gkml build` stage by stage on a catalog folder; print the figures.
+
+    .venv/bin/python bench/synth.py 10000 /tmp/synth10k
+    .venv/bin/python bench/site_build.py /tmp/synth10k --site-dir /tmp/bench-site/site
+
+Stages: load + validate, render (pages), downloads (CSV/XLSX/JSON), MkDocs build + swap.
+Then the site's size, the search index raw and gzipped, and the directory page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import sys
+import time
+from pathlib import Path
+
+from builder import publish
+from builder.build import Extras, download_bytes, site_pages
+from builder.catalog import load_catalog
+from builder.render import nav, site_title
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("catalog", type=Path)
+    p.add_argument("--site-dir", type=Path, default=Path("/tmp/gkml-bench/site"))
+    args = p.parse_args(argv)
+    args.site_dir.parent.mkdir(parents=True, exist_ok=True)
+    times: dict[str, float] = {}
+
+    t = time.monotonic()
+    loaded = load_catalog(args.catalog)
+    catalog = loaded.catalog()
+    times["load+validate"] = time.monotonic() - t
+    assert loaded.ok, "the catalog has errors"
+    t = time.monotonic()
+    pages = site_pages(loaded, catalog, Extras())
+    times["render"] = time.monotonic() - t
+    t = time.monotonic()
+    downloads = download_bytes(catalog)
+    times["downloads"] = time.monotonic() - t
+    work = publish.work_dir(args.site_dir)
+    t = time.monotonic()
+    publish.write_docs(work / publish.DOCS, {**pages, **downloads})
+    publish.write_config(work, catalog.site, site_title(catalog.site), nav(catalog))
+    times["write docs"] = time.monotonic() - t
+    result = publish.build(work, args.site_dir)
+    times["mkdocs build+swap"] = result.seconds
+    assert result.ok, result.log
+
+    index = (args.site_dir / "search" / "search_index.json").read_bytes()
+    directory = (args.site_dir / "directory" / "index.html").stat().st_size
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"items: {len(catalog.items)}")
+    for stage, seconds in times.items():
+        print(f"  {stage:<20} {seconds:7.1f} s")
+    print(f"  {'total':<20} {sum(times.values()):7.1f} s   (MkDocs peak RSS {peak:.0f} MB)")
+    print(f"site: {_size(args.site_dir) / 1e6:.1f} MB in {sum(1 for _ in args.site_dir.rglob('*'))} entries")
+    print(f"search index: {len(index) / 1e6:.2f} MB raw, {len(gzip.compress(index)) / 1e6:.2f} MB gzip")
+    print(f"directory page: {directory / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Markdown building blocks that keep clerks' text inert: escaping, titles, links, HTML tables.
+
+Every value from YAML reaches the site through ``text`` (or ``title``, ``url``), so
+``<script>``, raw HTML, Markdown links and attribute lists in an element are shown as
+the characters the clerk typed and never become markup. Escaping happens here, before
+the Markdown, because Material's search index is built from the rendered HTML and its
+result snippets are inserted as HTML: what is escaped once here stays text in both.
+
+Tables are HTML (the official two-row header needs ``rowspan``/``colspan``, and key/value
+tables need row headers for screen readers). ``md_in_html`` parses only the cells that
+carry a ``markdown="span"`` attribute, so links in them stay Markdown links that the
+strict build checks, while every other cell is passed through untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+# HTML's special characters, and Markdown punctuation that could start inline markup
+# (emphasis, code, links, images, attribute lists, table cells, headings), written as
+# character references in one pass: Markdown passes them through and the browser shows
+# the character itself.
+_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;",
+                          **{c: f"&#{ord(c)};" for c in "\\`*_{}[]|#!~^="}})
+# Characters a title must not carry: MkDocs and Material print page titles unescaped in
+# places (and `striptags` unescapes entities), so they are swapped for full-width forms.
+_TITLE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "\n": " ",
+                        "\r": " ", "\t": " "})
+_SAFE_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def text(value: str) -> str:
+    """``value`` as inline Markdown that renders to exactly these characters."""
+    lines = (line.strip().translate(_ESCAPES) for line in value.strip().splitlines())
+    return "<br>".join(line for line in lines if line)
+
+
+def title(value: str) -> str:
+    """``value`` made safe for a page title or nav label (no markup characters)."""
+    return " ".join(value.translate(_TITLE).split())
+
+
+def url(value: str) -> str | None:
+    """An http(s) address for a Markdown link destination, or None when it is not one."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(value.strip(), safe=":/?#@!$&'*+,;=%~-._")
+
+
+def link(label: str, target: str) -> str:
+    """A Markdown link; ``label`` is raw text, ``target`` a page path or checked address."""
+    return f"[{text(label)}](<{target}>)"
+
+
+def slug(value: str, fallback: str) -> str:
+    """``value`` when it is safe as a file and URL name, else ``fallback``."""
+    return value if _SAFE_SLUG.match(value) else fallback
+
+
+def front_matter(meta: Mapping[str, object]) -> str:
+    """YAML front matter; JSON values are valid YAML and need no quoting rules."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def attrs(values: Mapping[str, str | int]) -> str:
+    return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in values.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell. ``markdown`` cells hold inline Markdown (links); others hold HTML."""
+
+    body: str
+    markdown: bool = False
+    sort: str = ""
+    key: str = ""
+    header: bool = False
+
+    def html(self) -> str:
+        tag = "th" if self.header else "td"
+        a: dict[str, str | int] = {"scope": "row"} if self.header else {}
+        if self.markdown:
+            a["markdown"] = "span"
+        if self.key:
+            a["data-sort-column-key"] = self.key
+        if self.sort:
+            a["data-sort"] = self.sort
+        return f"<{tag}{attrs(a)}>{self.body}</{tag}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One header cell of a table's first (or only) header row."""
+
+    label: str
+    key: str = ""
+    sub: tuple[str, ...] = ()
+    """Labels of the second header row under this cell (a group such as 公开对象)."""
+
+    def html(self, two_rows: bool) -> str:
+        a: dict[str, str | int] = {"scope": "colgroup" if self.sub else "col"}
+        if self.sub:
+            a["colspan"] = len(self.sub)
+        elif two_rows:
+            a["rowspan"] = 2
+        if self.key:
+            a["data-sort-column-key"] = self.key
+        else:
+            a["data-sort-method"] = "none"
+        return f"<th{attrs(a)}>{text(self.label)}</th>"
+
+
+def table(heads: Sequence[Head], rows: Iterable[Sequence[Cell]], *, label_id: str,
+          css: str, search: bool = True) -> str:
+    """An HTML table labelled by the heading ``label_id``; sortable by tablesort.
+
+    With a two-row header, sorting is driven by the first row (``data-sort-method=thead``)
+    and each sortable header names its cells by ``data-sort-column-key``, because
+    tablesort's column index is wrong once a row holds spanning cells.
+    """
+    two_rows = any(h.sub for h in heads)
+    head = "<tr" + (' data-sort-method="thead"' if two_rows else "") + ">"
+    head += "".join(h.html(two_rows) for h in heads) + "</tr>\n"
+    if two_rows:
+        subs = [s for h in heads for s in h.sub]
+        head += "<tr>" + "".join(f'<th scope="col">{text(s)}</th>' for s in subs) + "</tr>\n"
+    exclude = "" if search else " data-search-exclude"
+    body = "".join('<tr markdown="1">' + "".join(c.html() for c in row) + "</tr>\n" for row in rows)
+    return _wrap(css, f'<table markdown="1" aria-labelledby="{label_id}"{exclude}>\n'
+                 f"<thead>\n{head}</thead>\n<tbody markdown=\"1\">\n{body}</tbody>\n</table>\n")
+
+
+def key_value_table(rows: Iterable[tuple[str, str, bool]], *, label_id: str, css: str) -> str:
+    """A two-column table of (label, inline Markdown, searchable) rows, labels as row headers.
+
+    Labels, and rows not marked searchable, are kept out of the search index: they repeat
+    on every page and would only make the index bigger.
+    """
+    body = "".join(
+        f'<tr markdown="1"{"" if indexed else " data-search-exclude"}>'
+        f'<th scope="row" data-search-exclude>{text(label)}</th><td markdown="span">{value}</td></tr>\n'
+        for label, value, indexed in rows)
+    return _wrap(css, f'<table markdown="1" aria-labelledby="{label_id}">\n'
+                 f'<tbody markdown="1">\n{body}</tbody>\n</table>\n')
+
+
+def _wrap(css: str, table_html: str) -> str:
+    # The class goes on a wrapper: Material styles, and wraps for horizontal scrolling,
+    # only tables that have no class of their own.
+    return f'<div class="{css}" markdown="1">\n{table_html}</div>\n'
+
+
+def bullet_list(values: Iterable[str]) -> str:
+    """Escaped values as an HTML list (usable inside a table cell)."""
+    return "<ul>" + "".join(f"<li>{text(v)}</li>" for v in values) + "</ul>"
+
+
+def code_block(source: str, lang: str = "yaml") -> str:
+    """A fenced code block that no backtick run inside ``source`` can close early."""
+    longest = max((len(m) for m in re.findall(r"`+", source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{source.rstrip()}\n{fence}\n"

@@ -1,0 +1,212 @@
+"""gkml build and gkml serve with the real MkDocs: what is published, and what a failed
+build leaves alone."""
+
+from __future__ import annotations
+
+import html as html_module
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from builder import publish
+from builder.build import Extras, build_site
+from builder.history import read_history
+from builder.render import area_path, item_path
+from tests.conftest import ROOT, run
+from tests.sitekit import XSS_CODE, BuiltSite
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path.removesuffix(".md").removesuffix("index") / "index.html").read_text(encoding="utf-8")
+
+
+def test_jieba_is_importable() -> None:
+    import jieba  # noqa: F401  (without it Chinese search silently finds nothing)
+
+    assert publish.check_tools() == ""
+
+
+def test_vendored_tablesort_is_the_pinned_release() -> None:
+    vendored = ROOT / "site_overrides" / "assets" / "gkml" / "tablesort.min.js"
+    pinned = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    version = pinned["packages"]["node_modules/tablesort"]["version"]
+    assert f"tablesort v{version}" in vendored.read_text(encoding="utf-8")[:200]
+    npm_copy = ROOT / "node_modules" / "tablesort" / "dist" / "tablesort.min.js"
+    if npm_copy.is_file():
+        assert npm_copy.read_bytes() == vendored.read_bytes()
+
+
+def test_every_page_and_download_is_published(built_site: BuiltSite) -> None:
+    site, catalog = built_site.site_dir, built_site.catalog
+    for area in catalog.areas:
+        assert area.name in page(site, area_path(area))
+    for item in catalog.items:
+        assert item.code in page(site, item_path(item))
+    for name in ("index.html", "directory/index.html", "downloads/index.html", "about/index.html",
+                 "downloads/catalog.csv", "downloads/catalog.xlsx", "downloads/catalog.json",
+                 "downloads/schema/item.schema.json"):
+        assert (site / name).is_file(), name
+    assert "网站已生成" in built_site.build_output
+
+
+def test_search_index_holds_items_not_listings(built_site: BuiltSite) -> None:
+    raw = (built_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "\u200b" in raw and not re.search(r"\\u[4-9][0-9a-f]{3}", raw)  # re-written as UTF-8
+    locations = {d["location"].split("#")[0] for d in json.loads(raw)["docs"]}
+    assert {f"items/{i.code}/" for i in built_site.catalog.items} <= locations
+    assert not locations & {"", "directory/", "downloads/"}
+    assert not any(loc.startswith("areas/") for loc in locations)
+
+
+def test_items_stay_out_of_the_nav(built_site: BuiltSite) -> None:
+    home = page(built_site.site_dir, "index.md")
+    assert 'href="items/' not in home  # the nav (in every page) lists no item
+
+
+def test_no_page_refers_to_another_host(built_site: BuiltSite) -> None:
+    site = built_site.site_dir
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        for marker in ('src="http', "fonts.googleapis", "unpkg.com", "cdn.jsdelivr", "squidfunk"):
+            assert marker not in text, (html, marker)
+
+
+def test_hostile_text_is_escaped_in_html(built_site: BuiltSite) -> None:
+    html = page(built_site.site_dir, f"items/{XSS_CODE}.md")
+    article = html[html.index("<article"):html.index("</article>")]
+    assert "<script>window" not in article and "<img src=x" not in article
+    assert 'href="javascript' not in article.lower()
+    shown = html_module.unescape(re.sub(r"<[^>]+>", "", article))
+    assert "<script>window.__xss='content'</script><img src=x onerror=" in shown
+    assert "<script>window" not in html[:html.index("<article")]  # the header's page title
+
+
+def test_invalid_catalog_leaves_the_site_byte_for_byte(built_site: BuiltSite, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    before = snapshot(site)
+    bad = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", bad)
+    victim = next((bad / "cxgh").glob("CXGH-*.yml"))
+    victim.write_text(victim.read_text(encoding="utf-8").replace("subject:", "subjcet:"), encoding="utf-8")
+    result = run("build", str(bad), "--site-dir", str(site))
+    assert result.code == 1
+    assert "unknown-key" in result.out and victim.name in result.out
+    assert snapshot(site) == before
+    assert not (tmp_path / ".docs").exists()  # nothing was even generated
+
+
+def test_failed_mkdocs_build_leaves_the_site_and_cleans_up(built_site: BuiltSite, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    before = snapshot(site)
+    (tmp_path / "site.building-killed").mkdir()  # left by a run that was killed
+    out, err = _streams()
+    broken = Extras(pages={"broken.md": "# 坏链接\n\n[去不存在的页面](nowhere.md)\n"})
+    assert build_site(built_site.catalog_dir, site, out, err, extras=broken) == 1
+    assert "nowhere.md" in err.getvalue()  # strict mode caught MkDocs' warning
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs", "site"]
+
+
+def test_rebuild_swaps_in_a_new_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site.site_dir, site)
+    (site / "stale.txt").write_text("old", encoding="utf-8")
+    out, err = _streams()
+    extra = Extras(pages={"note.md": "# 新页面\n"})
+    assert build_site(built_site.catalog_dir, site, out, err, extras=extra) == 0, err.getvalue()
+    assert not (site / "stale.txt").exists() and (site / "note" / "index.html").is_file()
+    assert oct(site.stat().st_mode & 0o777) != oct(0o700)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".docs", "site"]
+
+
+def test_docs_folder_writes_only_what_changed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    assert publish.write_docs(docs, {"a.md": "一", "sub/b.md": "二", "c.bin": b"\x00"}) == 3
+    stamp = (docs / "a.md").stat().st_mtime_ns
+    assert publish.write_docs(docs, {"a.md": "一", "c.bin": b"\x01"}) == 1
+    assert (docs / "a.md").stat().st_mtime_ns == stamp
+    assert not (docs / "sub").exists() and (docs / "c.bin").read_bytes() == b"\x01"
+
+
+def test_dates_come_from_git_or_the_file(tmp_path: Path) -> None:
+    catalog = tmp_path / "repo" / "catalog"
+    catalog.mkdir(parents=True)
+    (catalog / "site.yml").write_text("jurisdiction: x\n", encoding="utf-8")
+    outside = read_history(catalog, ["site.yml"])
+    assert outside.repo_prefix is None and len(outside.dates["site.yml"]) == 10
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_AUTHOR_DATE": "2024-02-03T10:00:00", "GIT_COMMITTER_DATE": "2024-02-03T10:00:00"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=tmp_path / "repo", env=env, check=True)
+    (catalog / "new.yml").write_text("x: 1\n", encoding="utf-8")
+    inside = read_history(catalog, ["site.yml", "new.yml"])
+    assert inside.repo_prefix == "catalog/"
+    assert inside.dates["site.yml"] == "2024-02-03" and inside.dates["new.yml"] != "2024-02-03"
+
+
+def test_serve_refreshes_a_page_after_its_yaml_changes(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "tests" / "golden" / "catalog", catalog)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink, subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", str(catalog), "--site-dir", str(tmp_path / "site"),
+             "--addr", f"127.0.0.1:{port}"], stdout=sink, stderr=subprocess.STDOUT) as proc:
+        url = f"http://127.0.0.1:{port}/items/CXGH-001/"
+        try:
+            assert "规划批准文件" in _wait_for(url, "规划批准文件", proc, log)
+            item = catalog / "cxgh" / "CXGH-001.yml"
+            item.write_text(item.read_text(encoding="utf-8").replace("规划批准文件", "修改后的批准文件"),
+                            encoding="utf-8")
+            assert "修改后的批准文件" in _wait_for(url, "修改后的批准文件", proc, log)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+    with pytest.raises(OSError):  # the MkDocs server went away with it
+        urllib.request.urlopen(url, timeout=2)
+
+
+def _wait_for(url: str, needle: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text(encoding="utf-8", errors="replace")
+        try:
+            body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+        except OSError:
+            body = ""
+        if needle in body:
+            return body
+        time.sleep(0.3)
+    return body
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _streams() -> tuple[io.StringIO, io.StringIO]:
+    return io.StringIO(), io.StringIO()
