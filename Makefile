@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site validate test lint clean
+.PHONY: setup site validate test lint clean browser
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,20 @@ $(NODE_STAMP):
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -f node_modules/.installed-* && touch $@
 
+# The browser tests drive Debian's Chromium (never a downloaded browser). Installed here
+# with apt-get when missing, so `make test` runs them on a fresh machine as CI does; where
+# apt-get is not available they are skipped locally (under CI=true they fail instead).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || ! command -v apt-get >/dev/null || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
 ## test: lint, type-check and run the whole test suite
-test: $(STAMP) $(NODE_STAMP) lint
+test: $(STAMP) $(NODE_STAMP) browser lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

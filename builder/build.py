@@ -18,15 +18,21 @@ from typing import TextIO
 
 from builder import publish, tables
 from builder.catalog import LoadedCatalog, load_catalog
+from builder.check import check_loaded
+from builder.check_pages import item_section, methodology_page, score_page
 from builder.findings import Lang
 from builder.history import History, read_history
 from builder.model import Catalog
 from builder.pages import download_files, schema_files
-from builder.render import nav, render_site, site_title
+from builder.render import item_path, nav, render_site, site_title
 from builder.report import REPORTERS
+from builder.rulebook import RulesError, load_rules
 from builder.validate import SCHEMA_DIR
 
 Report = Callable[[LoadedCatalog], None]
+CHECK_PAGE, METHOD_PAGE, GUIDE_PAGE = "check.md", "check-method.md", "guide.md"
+GUIDE_SOURCE = Path(__file__).resolve().parent.parent / "pages" / "guide.md"
+"""The clerk's guide, written by hand and published as it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +57,13 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     if problem:
         err.write(problem + "\n")
         return 1
+    try:
+        extras = extras or site_extras(loaded)
+    except RulesError as exc:
+        err.write(f"{exc}\n")
+        return 1
     work = publish.work_dir(site_dir)
-    generate(loaded, work, extras or Extras())
+    generate(loaded, work, extras)
     result = publish.build(work, site_dir)
     if not result.ok:
         err.write(result.log + "\n")
@@ -63,6 +74,19 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     out.write(_say(lang, f"网站已生成：{site_dir}（{items} 个事项，用时 {seconds:.1f} 秒）。",
                    f"Site written to {site_dir} ({items} items, {seconds:.1f} s).\n"))
     return 0
+
+
+def site_extras(loaded: LoadedCatalog) -> Extras:
+    """The inspector's pages (考核, 考核方法), each item's own deductions, the clerk's guide."""
+    book = load_rules()
+    result = check_loaded(loaded, book)
+    paths = {i.code: item_path(i) for i in loaded.catalog().items}
+    pages = {CHECK_PAGE: score_page(result, item_href=paths.get),
+             METHOD_PAGE: methodology_page(book)}
+    if GUIDE_SOURCE.is_file():
+        pages[GUIDE_PAGE] = GUIDE_SOURCE.read_text(encoding="utf-8")
+    sections = {code: s for code in paths if (s := item_section(result, code))}
+    return Extras(pages, sections)
 
 
 def _say(lang: Lang, zh: str, en: str) -> str:
@@ -145,7 +169,7 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
         return 1
     work = publish.work_dir(site_dir)
     downloads = download_bytes(loaded.catalog())  # data files refresh on the next build
-    generate(loaded, work, Extras(), downloads)
+    generate(loaded, work, site_extras(loaded), downloads)
     server = publish.start_server(work, addr)
     try:
         for _ in _changes(root, interval, lambda: server.poll() is None):
@@ -153,7 +177,7 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
             if loaded.findings:
                 REPORTERS["text"](loaded.findings, loaded.files, lang, out)
             if loaded.ok:
-                generate(loaded, work, Extras(), downloads)
+                generate(loaded, work, site_extras(loaded), downloads)
             out.flush()
     finally:
         server.terminate()

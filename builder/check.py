@@ -193,9 +193,18 @@ def check_path(path: Path, book: RuleBook, on: date | None = None, at: str | Non
 def _run(root: Path, book: RuleBook, on: date, commit: str | None, dirty: bool, label: str
          ) -> CheckResult:
     loaded = load_catalog(root)
+    return check(loaded, book, on, _stamp(root, book, commit, dirty), label)
+
+
+def check_loaded(loaded: LoadedCatalog, book: RuleBook, on: date | None = None) -> CheckResult:
+    """Score a catalog that is already loaded (the site build), stamped with the working tree."""
+    commit, dirty = head_commit(loaded.root)
+    return check(loaded, book, on or date.today(), _stamp(loaded.root, book, commit, dirty))
+
+
+def _stamp(root: Path, book: RuleBook, commit: str | None, dirty: bool) -> Stamp:
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    stamp = Stamp(commit, dirty, catalog_sha256(root), book.version, book.sha256, __version__, now)
-    return check(loaded, book, on, stamp, label)
+    return Stamp(commit, dirty, catalog_sha256(root), book.version, book.sha256, __version__, now)
 
 
 def check(loaded: LoadedCatalog, book: RuleBook, on: date, stamp: Stamp,

@@ -128,7 +128,7 @@ def _area_card(catalog: Catalog, area: Area) -> str:
 
 def directory_page(catalog: Catalog) -> str:
     parts = [
-        front_matter({"title": "标准目录", "hide": ["navigation"], **NO_SEARCH}),
+        front_matter({"title": "标准目录", "hide": ["navigation", "toc"], **NO_SEARCH}),
         "# 标准目录\n",
         f"{text(catalog.site.jurisdiction)}政务公开事项标准目录，共 {len(catalog.items)} 项，"
         "按领域分表。点击表头可排序；打印时为 A4 横向。√ 表示适用。\n",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -73,6 +74,18 @@ def test_xlsx_layout(tmp_path: Path) -> None:
     assert ws.freeze_panes == "C4"
     assert ws["F4"].alignment.wrap_text and ws.column_dimensions["F"].width == 40
     assert [c.value or "" for c in ws[5]] == cells(LEGAL_AID, SITE, 2)
+
+
+def test_xlsx_bytes_do_not_depend_on_when_it_was_written(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    tables.write_xlsx(path, SITE, [LEGAL_AID], "目录")
+    with zipfile.ZipFile(path) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    props = load_workbook(path).properties
+    assert props.created == props.modified and props.modified.year == 1980
+    first = path.read_bytes()
+    tables.write_xlsx(path, SITE, [LEGAL_AID], "目录")
+    assert path.read_bytes() == first
 
 
 def test_catalog_json_of_the_bundled_catalog() -> None:

@@ -1,0 +1,32 @@
+"""The docs keep up with the code: every command is in the README, every finding code on the site."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from builder.cli import build_parser
+from builder.findings import CODES
+from builder.report import codes_markdown
+from tests.conftest import ROOT
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_is_in_the_readme_and_has_help(command: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"gkml {command}" in readme
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert sub.choices[command].description, command
+
+
+def test_every_finding_code_is_in_the_codes_page() -> None:
+    for lang in ("zh", "en"):
+        page = codes_markdown(lang)
+        assert all(f"`{code}`" in page for code in CODES)
