@@ -14,6 +14,7 @@ check and the site.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -22,10 +23,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from builder.cache import Cache, cached_findings
 from builder.findings import Finding, Severity
-from builder.load import Document, load_document
+from builder.load import MAX_BYTES, Document, load_document, parse_bytes
 from builder.model import Area, Catalog, Item, Site
-from builder.validate import find, raw_schema, schema, validate_document
+from builder.validate import Kind, find, raw_schema, schema, validate_document
 
 SITE_FILE = "site.yml"
 AREA_FILE = "_area.yml"
@@ -80,18 +82,92 @@ def display_path(path: Path) -> str:
 
 
 def load_catalog(root: Path) -> LoadedCatalog:
+    return _load_scanned(root, _scan(root))
+
+
+def validate_catalog(root: Path) -> tuple[list[Finding], int]:
+    """`gkml validate` of a whole folder: (findings, files read). When no byte of the catalog
+    (nor gkml, nor the day, which decides expired exemptions) changed since the last run,
+    the findings come from the cache without parsing anything."""
+    scan = _scan(root)
+    key = f"{scan.digest()}:{date.today().isoformat()}:{Path.cwd()}"
+
+    def compute() -> tuple[list[Finding], int]:
+        loaded = _load_scanned(root, scan)
+        return loaded.findings, loaded.files
+
+    return cached_findings(root, key, compute)
+
+
+@dataclass
+class _Scan:
+    """Every file of a catalog folder, read once and hashed once."""
+
+    found: list[Finding]
+    site: Path | None
+    areas: dict[str, Path]
+    items: list[tuple[Path, str]]
+    raw: dict[Path, bytes | None]
+    digests: dict[Path, str | None]
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for path in sorted(self.digests):
+            h.update(f"{path}\0{self.digests[path]}\0".encode())
+        h.update(repr([(f.code, f.file) for f in self.found]).encode())
+        return h.hexdigest()
+
+
+def _scan(root: Path) -> _Scan:
     found: list[Finding] = []
-    site_doc, area_docs, item_paths = _discover(root, found)
-    site = _load_site(root, site_doc, found)
-    areas = _load_areas(area_docs, found)
-    entries = [Entry(load_document(p, display_path(p)), slug, p.relative_to(root).as_posix())
-               for p, slug in item_paths]
-    for e in entries:
-        found += e.doc.findings
-        found += validate_document(e.doc, "item")
-    found += _cross_checks(site, areas, entries, set(area_docs))
-    files = len(entries) + len(area_docs) + (site_doc is not None)
+    site, areas, items = _discover(root, found)
+    paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
+    raw = {p: _read(p) for p in paths}
+    digests = {p: hashlib.sha256(b).hexdigest() if b is not None else None for p, b in raw.items()}
+    return _Scan(found, site, areas, items, raw, digests)
+
+
+def _load_scanned(root: Path, scan: _Scan) -> LoadedCatalog:
+    found = list(scan.found)
+    cache = Cache(root)
+
+    def load(path: Path, kind: Kind) -> Loaded:
+        return _load(path, kind, cache, scan.raw[path], scan.digests[path])
+
+    site = _load_site(root, load(scan.site, "site") if scan.site else None, found)
+    areas = _load_areas({slug: load(p, "area") for slug, p in scan.areas.items()}, found)
+    entries = []
+    for path, slug in scan.items:
+        doc, problems = load(path, "item")
+        entries.append(Entry(doc, slug, path.relative_to(root).as_posix()))
+        found += doc.findings + problems
+    cache.save()
+    found += _cross_checks(site, areas, entries, set(scan.areas))
+    files = len(entries) + len(scan.areas) + (scan.site is not None)
     return LoadedCatalog(root, site, areas, entries, found, files)
+
+
+Loaded = tuple[Document, list[Finding]]
+"""A file's document and its own schema findings (the loader's are in ``doc.findings``)."""
+
+
+def _load(path: Path, kind: Kind, cache: Cache, raw: bytes | None, digest: str | None) -> Loaded:
+    file = display_path(path)
+
+    def compute() -> Loaded:
+        doc = load_document(path, file) if raw is None else parse_bytes(raw, file)
+        return doc, validate_document(doc, kind)
+
+    # The same bytes validate differently as an item, an area or the site file.
+    return cache.get(digest and f"{kind}:{digest}", file, compute)
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is too large (or unreadable) to be worth caching."""
+    try:
+        return None if path.stat().st_size > MAX_BYTES else path.read_bytes()
+    except OSError:
+        return None
 
 
 def catalog_root(path: Path) -> Path:
@@ -106,23 +182,23 @@ def catalog_root(path: Path) -> Path:
 
 
 def _discover(root: Path, found: list[Finding]
-              ) -> tuple[Document | None, dict[str, Document], list[tuple[Path, str]]]:
-    site_doc = None
-    area_docs: dict[str, Document] = {}
+              ) -> tuple[Path | None, dict[str, Path], list[tuple[Path, str]]]:
+    site: Path | None = None
+    areas: dict[str, Path] = {}
     items: list[tuple[Path, str]] = []
     for path in sorted(_files(root)):
         parts = path.relative_to(root).parts
         if path.suffix != ".yml":
             found.append(Finding("file-ignored", display_path(path), 1, 1, params={"name": path.name}))
         elif parts == (SITE_FILE,):
-            site_doc = load_document(path, display_path(path))
+            site = path
         elif len(parts) == 2 and parts[1] == AREA_FILE:
-            area_docs[parts[0]] = load_document(path, display_path(path))
+            areas[parts[0]] = path
         elif len(parts) == 2:
             items.append((path, parts[0]))
         else:
             found.append(Finding("item-outside-area", display_path(path), 1, 1))
-    return site_doc, area_docs, items
+    return site, areas, items
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -133,11 +209,12 @@ def _files(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _load_site(root: Path, doc: Document | None, found: list[Finding]) -> Site:
-    if doc is None:
+def _load_site(root: Path, loaded: Loaded | None, found: list[Finding]) -> Site:
+    if loaded is None:
         found.append(Finding("site-missing", display_path(root / SITE_FILE), 1, 1))
         return Site()
-    problems = doc.findings + validate_document(doc, "site")
+    doc, own = loaded
+    problems = doc.findings + own
     found += problems
     if not isinstance(doc.data, dict):
         return Site()
@@ -153,11 +230,11 @@ def _load_site(root: Path, doc: Document | None, found: list[Finding]) -> Site:
     return site
 
 
-def _load_areas(docs: dict[str, Document], found: list[Finding]) -> dict[str, Area]:
+def _load_areas(docs: dict[str, Loaded], found: list[Finding]) -> dict[str, Area]:
     areas: dict[str, Area] = {}
     by_prefix: dict[str, str] = {}
-    for slug, doc in docs.items():
-        problems = doc.findings + validate_document(doc, "area")
+    for slug, (doc, own) in docs.items():
+        problems = doc.findings + own
         found += problems
         if problems and any(f.severity is Severity.ERROR for f in problems):
             continue

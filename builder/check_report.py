@@ -16,16 +16,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any, TextIO
 
 from builder import markup
 from builder.check import NO_SUBJECT, CheckResult, Deduction, Exemption, Tally, element_label
 from builder.findings import Lang
 from builder.rulebook import MISSING_LABELS
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 _WORDS: dict[str, tuple[str, str]] = {
     "title": ("完整性考核", "Completeness check"), "date": ("考核日期", "check date"),
@@ -238,6 +237,8 @@ def csv_report(r: CheckResult, lang: Lang) -> str:
 
 def xlsx_report(r: CheckResult, lang: Lang) -> bytes:
     """The 计分表: a summary sheet, then a sheet each for deductions, recommendations, exemptions."""
+    from openpyxl import Workbook  # late: only the xlsx report needs it
+
     wb = Workbook()
     summary = wb.active
     assert summary is not None  # a new workbook always has its first sheet
@@ -271,7 +272,7 @@ def _summary_sheet(ws: Worksheet, r: CheckResult, lang: Lang) -> None:
         ws.append(list(row))
     for row_cells in ws.iter_rows():
         if row_cells[0].value in (word("by_area", lang), word("by_subject", lang)):
-            row_cells[0].font = Font(bold=True)
+            row_cells[0].font = _bold()
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
 
@@ -279,7 +280,7 @@ def _summary_sheet(ws: Worksheet, r: CheckResult, lang: Lang) -> None:
 def _sheet(ws: Worksheet, head: list[str], rows: list[list[object]]) -> None:
     ws.append(head)
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = _bold()
     for row in rows:
         ws.append(row)
     ws.freeze_panes = "A2"
@@ -330,3 +331,9 @@ def write_report(r: CheckResult, fmt: str, lang: Lang, output: Path | None, out:
         out.write(TEXT_REPORTERS[fmt](r, lang))
     else:
         output.write_text(TEXT_REPORTERS[fmt](r, lang), encoding="utf-8", newline="")
+
+
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from builder.catalog import display_path
-from builder.export import default_output, select, write
 from builder.findings import Finding, Lang, Severity
-from builder.fmt import format_paths
-from builder.importer import Imported, Options, import_table
 from builder.load import load_document
-from builder.new import find_area, new_item, read_context, write_new
 from builder.report import REPORTERS
+
+if TYPE_CHECKING:
+    from builder.importer import Imported
 
 _CATALOG_HELP = "目录文件夹，默认 catalog / catalog folder (default catalog)"
 _AREA_HELP = "领域：文件夹名、编码前缀或名称，如 cxgh、CXGH、城乡规划 / area: folder, prefix or name"
@@ -111,6 +110,8 @@ def _area_unknown(name: str, ctx: Any) -> Finding:
 # --- new -----------------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.new import find_area, new_item, read_context, write_new  # late: see cli.py
+
     if not args.catalog.is_dir():
         return _fail([_missing(args.catalog)], args.lang, out, 2)
     ctx = read_context(args.catalog)
@@ -142,6 +143,9 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --- import --------------------------------------------------------------------------------------
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.importer import Options, import_table
+    from builder.new import find_area, read_context
+
     for path, is_ok in ((args.file, args.file.is_file()), (args.catalog, args.catalog.is_dir())):
         if not is_ok:
             return _fail([_missing(path)], args.lang, out, 2)
@@ -174,6 +178,9 @@ def _import_summary(result: Imported, args: argparse.Namespace, out: TextIO) -> 
 # --- export --------------------------------------------------------------------------------------
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.export import default_output, select, write
+    from builder.new import read_context
+
     if not args.catalog.is_dir():
         return _fail([_missing(args.catalog)], args.lang, out, 2)
     catalog, items, result = select(args.catalog, args.area)
@@ -203,6 +210,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --- fmt -----------------------------------------------------------------------------------------
 
 def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from builder.fmt import format_paths
+
     paths: list[Path] = args.paths or [Path("catalog")]
     missing = [_missing(p) for p in paths if not p.exists()]
     if missing:

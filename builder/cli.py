@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
 from builder import __version__
-from builder.catalog import catalog_root, display_path, load_catalog
+from builder.catalog import catalog_root, display_path, validate_catalog
 from builder.check import check_path
 from builder.check_report import FORMATS as CHECK_FORMATS
 from builder.check_report import write_report
@@ -214,9 +214,9 @@ def _validate(paths: list[Path]) -> tuple[list[Finding], int]:
     findings: list[Finding] = []
     files = 0
     for root, only in roots.items():
-        loaded = load_catalog(root)
-        findings += [f for f in loaded.findings if only is None or f.file in only]
-        files += loaded.files if only is None else len(only)
+        found, count = validate_catalog(root)
+        findings += [f for f in found if only is None or f.file in only]
+        files += count if only is None else len(only)
     return findings, files
 
 

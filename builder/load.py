@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,9 +71,15 @@ class Document:
     key_marks: dict[NodePath, Mark] = field(default_factory=dict)
     coerced: dict[NodePath, Coerced] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    pending_marks: Callable[[], tuple[dict[NodePath, Mark], dict[NodePath, Mark]]] | None = field(
+        default=None, repr=False, compare=False)
+    """Set by the cache: builds ``marks`` and ``key_marks`` when a position is first asked for."""
 
     def mark(self, path: NodePath, at_key: bool = False) -> Mark:
         """Where ``path``'s value is (its key with ``at_key``), else the nearest enclosing key."""
+        if self.pending_marks is not None:
+            self.marks, self.key_marks = self.pending_marks()
+            self.pending_marks = None
         if at_key and path in self.key_marks:
             return self.key_marks[path]
         if path in self.marks and not isinstance(self.data_at(path), dict | list):

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from builder.catalog import display_path
 from builder.findings import Lang, Severity
 from builder.load import Document, json_path, parse_bytes
@@ -147,6 +145,8 @@ def load_rules(path: Path = RULES_FILE) -> RuleBook:
 
 def _schema_problems(doc: Document) -> Iterator[str]:
     schema = json.loads(RULES_SCHEMA.read_text(encoding="utf-8"))
+    from jsonschema import Draft202012Validator, FormatChecker  # late: ~50 ms to import
+
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = [(doc.mark(tuple(e.absolute_path)), e) for e in validator.iter_errors(doc.data)]
     for _, error in sorted(errors, key=lambda pair: (pair[0].line, pair[0].column)):

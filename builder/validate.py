@@ -15,14 +15,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
 
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
+
+if TYPE_CHECKING:
+    # jsonschema costs ~50 ms to import: only a run that really validates a file pays it.
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 Kind = Literal["item", "area", "site"]
@@ -62,6 +65,8 @@ def raw_schema(kind: Kind) -> dict[str, Any]:
 @functools.cache
 def schema(kind: Kind) -> Schema:
     raw = raw_schema(kind)
+    from jsonschema import Draft202012Validator, FormatChecker
+
     validator = Draft202012Validator(raw, format_checker=FormatChecker())
     return Schema(kind, validator, dict(_labels(raw)))
 
@@ -168,6 +173,8 @@ def _translate(error: ValidationError, doc: Document, sch: Schema) -> Iterator[F
 def _best(error: ValidationError) -> ValidationError:
     # For "a method or a list of methods", a scalar deserves the scalar branch's error.
     same_type = [e for e in error.context if e.validator not in ("type",)]
+    from jsonschema.exceptions import best_match
+
     return best_match(same_type or error.context) or error
 
 

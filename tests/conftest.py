@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from builder.cli import main
+
+# The validation cache goes to a folder of the test run's own, never the user's cache.
+os.environ["GKML_CACHE_DIR"] = tempfile.mkdtemp(prefix="gkml-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"
