@@ -189,7 +189,8 @@ _CODES: tuple[Code, ...] = (
     Code("placeholder", E, "占位词", "placeholder",
          "“{label}”填的是占位词“{value}”，等于没有填写。",
          "{label} holds the placeholder '{value}', which counts as not filled in.",
-         "写出实际内容：“待补充”是 gkml new 模板留的空；从 Word/Excel 表格复制来的“同上”要换成上一行的实际内容。",
+         "写出实际内容：“待补充”是 gkml new 模板留的空；"
+         "从 Word/Excel 表格复制来的“同上”要换成上一行的实际内容。",
          "Write the actual value: 待补充 is a blank left by `gkml new`; replace 同上 (ditto) copied "
          "from a table with the value itself."),
     Code("channel-unknown", E, "渠道不在清单中", "unknown channel",
