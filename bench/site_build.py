@@ -22,7 +22,7 @@ from builder.catalog import load_catalog
 from builder.render import nav, site_title
 
 
-def _size(folder: Path) -> int:
+def size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     for stage, seconds in times.items():
         print(f"  {stage:<20} {seconds:7.1f} s")
     print(f"  {'total':<20} {sum(times.values()):7.1f} s   (MkDocs peak RSS {peak:.0f} MB)")
-    print(f"site: {_size(args.site_dir) / 1e6:.1f} MB in {sum(1 for _ in args.site_dir.rglob('*'))} entries")
+    print(f"site: {size(args.site_dir) / 1e6:.1f} MB in {sum(1 for _ in args.site_dir.rglob('*'))} entries")
     print(f"search index: {len(index) / 1e6:.2f} MB raw, {len(gzip.compress(index)) / 1e6:.2f} MB gzip")
     print(f"directory page: {directory / 1e6:.2f} MB")
     return 0

@@ -49,7 +49,9 @@ from typing import Any, TextIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -166,17 +168,31 @@ def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> Non
     cols = columns(site)
     _title(ws, title, len(cols))
     _header(ws, cols)
-    centered = {i for i, c in enumerate(cols, 1) if c.width <= 9}
+    styles = _body_styles(ws, cols)
     for n, item in enumerate(items, 1):
-        ws.append(cells(item, site, n))
-        # The row by number: ws[ws.max_row] rescans every cell, which made 10,000 rows take 90 s.
-        row = TITLE_ROWS + 2 + n
-        for (cell,) in ws.iter_cols(min_row=row, max_row=row, max_col=len(cols)):
-            cell.alignment = _CENTER if cell.column in centered else _WRAP
-            cell.border = _BORDER
-            cell.data_type = "s"  # text that starts with = stays text, never a formula
+        ws.append([_text_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
+                                                                         strict=True)])
     ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
     _save_reproducibly(wb, path)
+
+
+def _body_styles(ws: Worksheet, cols: Sequence[Column]) -> list[StyleArray]:
+    """Each column's cell style, set once through openpyxl's style attributes and then copied
+    into every row: setting them per cell hashes the style objects each time (half the
+    time of a 10,000-row sheet). Narrow columns are centred, the others wrap."""
+    styles = []
+    for i, col in enumerate(cols, 1):
+        proto = Cell(ws, row=1, column=i)  # never added to the sheet
+        proto.alignment = _CENTER if col.width <= 9 else _WRAP
+        proto.border = _BORDER
+        styles.append(proto._style)  # type: ignore[attr-defined]  # its style indices; not in the stubs
+    return styles
+
+
+def _text_cell(ws: Worksheet, value: str, style: StyleArray) -> Cell:
+    cell = Cell(ws, row=1, column=1, value=value, style_array=style)  # append places it
+    cell.data_type = "s"  # text that starts with = stays text, never a formula
+    return cell
 
 
 def _save_reproducibly(wb: Workbook, path: Path) -> None:
