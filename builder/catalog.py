@@ -58,13 +58,19 @@ class LoadedCatalog:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     """How many .yml files were read."""
+    _typed: Catalog | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         return not any(f.severity is Severity.ERROR for f in self.findings)
 
     def catalog(self) -> Catalog:
-        """The typed catalog; only meaningful when ``ok``."""
+        """The typed catalog (built once); only meaningful when ``ok``."""
+        if self._typed is None:
+            self._typed = self._build_catalog()
+        return self._typed
+
+    def _build_catalog(self) -> Catalog:
         order = {a.slug: (a.order, a.slug) for a in self.areas.values()}
         items = [
             Item.from_data(e.area, e.rel, e.doc.data) for e in self.entries
@@ -73,6 +79,11 @@ class LoadedCatalog:
         items.sort(key=lambda i: (order[i.area], i.code))
         areas = sorted(self.areas.values(), key=lambda a: (a.order, a.slug))
         return Catalog(self.site, tuple(areas), tuple(items))
+
+
+def path_not_found(path: Path) -> Finding:
+    """The finding for a path given on the command line that does not exist."""
+    return Finding("path-not-found", display_path(path), 1, 1, params={"path": str(path)})
 
 
 def display_path(path: Path) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from builder.catalog import display_path
+from builder.catalog import display_path, path_not_found
 from builder.findings import Finding, Lang, Severity
 from builder.load import load_document
 from builder.report import REPORTERS
@@ -98,8 +98,6 @@ def _fail(findings: Sequence[Finding], lang: Lang, out: TextIO, code: int) -> in
     return code
 
 
-def _missing(path: Path) -> Finding:
-    return Finding("path-not-found", display_path(path), 0, 0, params={"path": str(path)})
 
 
 def _area_unknown(name: str, ctx: Any) -> Finding:
@@ -113,7 +111,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from builder.new import find_area, new_item, read_context, write_new  # late: see cli.py
 
     if not args.catalog.is_dir():
-        return _fail([_missing(args.catalog)], args.lang, out, 2)
+        return _fail([path_not_found(args.catalog)], args.lang, out, 2)
     ctx = read_context(args.catalog)
     area = find_area(ctx.areas, args.area)
     if area is None:
@@ -148,7 +146,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     for path, is_ok in ((args.file, args.file.is_file()), (args.catalog, args.catalog.is_dir())):
         if not is_ok:
-            return _fail([_missing(path)], args.lang, out, 2)
+            return _fail([path_not_found(path)], args.lang, out, 2)
     ctx = read_context(args.catalog)
     if args.area and find_area(ctx.areas, args.area) is None:
         return _fail([_area_unknown(args.area, ctx)], args.lang, out, 2)
@@ -182,7 +180,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from builder.new import read_context
 
     if not args.catalog.is_dir():
-        return _fail([_missing(args.catalog)], args.lang, out, 2)
+        return _fail([path_not_found(args.catalog)], args.lang, out, 2)
     catalog, items, result = select(args.catalog, args.area)
     if result.unknown_area:
         return _fail([_area_unknown(args.area, read_context(args.catalog))], args.lang, out, 2)
@@ -213,7 +211,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from builder.fmt import format_paths
 
     paths: list[Path] = args.paths or [Path("catalog")]
-    missing = [_missing(p) for p in paths if not p.exists()]
+    missing = [path_not_found(p) for p in paths if not p.exists()]
     if missing:
         return _fail(missing, args.lang, out, 2)
     result = format_paths(paths, args.check)

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
 from builder import __version__
-from builder.catalog import catalog_root, display_path, validate_catalog
+from builder.catalog import catalog_root, display_path, path_not_found, validate_catalog
 from builder.check import check_path
 from builder.check_report import FORMATS as CHECK_FORMATS
 from builder.check_report import write_report
 from builder.clerk import add_commands as _add_clerk_commands
-from builder.findings import Finding, Lang
+from builder.findings import Finding, Lang, errors
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
 from builder.rulebook import RulesError, load_rules
@@ -129,8 +129,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _no_catalog(args: argparse.Namespace, out: TextIO) -> bool:
     if args.path.is_dir():
         return False
-    REPORTERS["text"]([Finding("path-not-found", display_path(args.path), 1, 1,
-                               params={"path": str(args.path)})], 0, args.lang, out)
+    REPORTERS["text"]([path_not_found(args.path)], 0, args.lang, out)
     return True
 
 
@@ -169,13 +168,12 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths: list[Path] = args.paths or [Path("catalog")]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        findings = [Finding("path-not-found", display_path(p), 1, 1, params={"path": str(p)})
-                    for p in missing]
+        findings = [path_not_found(p) for p in missing]
         REPORTERS[args.format](findings, 0, args.lang, out)
         return 2
     findings, files = _validate(paths)
     REPORTERS[args.format](findings, files, args.lang, out)
-    return 1 if any(f.severity.value == "error" for f in findings) else 0
+    return 1 if errors(findings) else 0
 
 
 def cmd_codes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -188,8 +186,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("gkml：xlsx 格式须用 --output 指定文件 / --format xlsx needs --output FILE\n")
         return 2
     if args.at is None and not args.path.is_dir():
-        where = display_path(args.path)
-        err.write(Finding("path-not-found", where, 1, 1, params={"path": where}).text(args.lang)[0] + "\n")
+        err.write(path_not_found(args.path).text(args.lang)[0] + "\n")
         return 2
     try:
         result = check_path(args.path, load_rules(), args.date, args.at)
