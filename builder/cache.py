@@ -1,10 +1,12 @@
-"""A cache of per-file load + schema results, keyed by content, so re-validating is fast.
+"""Caches keyed by content, so that re-validating and re-checking are fast.
 
 A file's entry is found by the sha256 of its bytes, inside a cache namespaced by a
 fingerprint of everything that decides its findings: gkml's own source files and the
 schemas and rule book. Change a byte of either and nothing old is used, so the cache
 can never be stale; it only ever saves repeating the same work on the same input.
-Cross-file checks are not cached (they are cheap and depend on every file).
+Whole-catalog results (the findings of `gkml validate`, the scores of `gkml check`) are
+kept under a key built from every file's hash and whatever else they depend on; with one
+file changed, only that file is parsed again and the cross-file checks run again.
 
 The cache lives outside the catalog (``$GKML_CACHE_DIR``, else ``$XDG_CACHE_HOME/gkml``,
 else ``~/.cache/gkml``): validation never writes into a clerk's folder. It is plain JSON
@@ -23,14 +25,16 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from builder.findings import Finding
-from builder.load import Coerced, Document, Mark, NodePath
+from builder.load import Coerced, Document, Positions
 
 _PACKAGE = Path(__file__).resolve().parent
 _SCHEMAS = _PACKAGE.parent / "schema"
-Compute = Callable[[], tuple[Document, list[Finding]]]
+Loaded = tuple[Document, list[Finding]]
+"""A file's document and its own schema findings (the loader's are in ``doc.findings``)."""
+T = TypeVar("T")
 
 
 @functools.cache
@@ -52,7 +56,11 @@ def cache_dir() -> Path:
 
 
 class Cache:
-    """Entries for one catalog folder; ``get`` computes and remembers what it lacks."""
+    """Entries for one catalog folder: ``lookup`` what was computed before, ``keep`` what was not.
+
+    Positions are not stored (they are most of an entry, and most files never need one):
+    a document thawed from the cache works them out from its bytes when first asked for.
+    """
 
     def __init__(self, root: Path) -> None:
         self.enabled = _enabled()
@@ -67,19 +75,20 @@ class Cache:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def get(self, digest: str | None, file: str, compute: Compute) -> tuple[Document, list[Finding]]:
-        """The document and its findings for the content ``digest`` names, shown as ``file``."""
-        if digest is None or not self.enabled:
-            return compute()
-        entry = self.old.get(digest)
+    def lookup(self, digest: str | None, file: str, positions: Callable[[], Positions]
+               ) -> Loaded | None:
+        """The document and findings stored for the content ``digest`` names, shown as ``file``."""
+        entry = self.old.get(digest) if digest is not None and self.enabled else None
         if entry is not None:
             with contextlib.suppress(KeyError, TypeError, ValueError):
-                result = _thaw(entry, file)
-                self.new[digest] = entry
+                result = _thaw(entry, file, positions)
+                self.new[digest] = entry  # type: ignore[index]  # digest is not None here
                 return result
-        doc, findings = compute()
-        self.new[digest] = _freeze(doc, findings)
-        return doc, findings
+        return None
+
+    def keep(self, digest: str | None, loaded: Loaded) -> None:
+        if digest is not None and self.enabled:
+            self.new[digest] = _freeze(*loaded)
 
     def save(self) -> None:
         """Write this run's entries (and only those) if they differ from what was read."""
@@ -106,49 +115,60 @@ def _write(path: Path, data: object) -> None:
         Path(tmp).replace(path)
 
 
-def cached_findings(root: Path, key: str, compute: Callable[[], tuple[list[Finding], int]]
-                    ) -> tuple[list[Finding], int]:
-    """A whole catalog's (findings, files) for ``key`` (a digest of everything it depends on)."""
+def cached(name: str, root: Path, key: str, compute: Callable[[], T],
+           freeze: Callable[[T], Any], thaw: Callable[[Any], T]) -> T:
+    """One whole-catalog result for ``key`` (a digest of everything it depends on): the stored
+    one when the key matches, else ``compute``'s, stored as ``freeze`` makes it."""
     if not _enabled():
         return compute()
-    path = cache_dir() / f"result-{fingerprint()}-{_root_key(root)}.json"
+    path = cache_dir() / f"{name}-{fingerprint()}-{_root_key(root)}.json"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         stored = json.loads(path.read_text(encoding="utf-8"))
         if stored["key"] == key:
-            return [Finding(*f) for f in stored["findings"]], int(stored["files"])
-    findings, files = compute()
-    rows = [[f.code, f.file, f.line, f.column, f.path, f.element, dict(f.params)] for f in findings]
-    _write(path, {"key": key, "findings": rows, "files": files})
-    return findings, files
+            return thaw(stored["value"])
+    result = compute()
+    _write(path, {"key": key, "value": freeze(result)})
+    return result
+
+
+def cached_findings(root: Path, key: str, compute: Callable[[], tuple[list[Finding], int]]
+                    ) -> tuple[list[Finding], int]:
+    """A whole catalog's (findings, files) for ``key``."""
+    return cached("result", root, key, compute, _freeze_findings, _thaw_findings)
+
+
+def _freeze_findings(result: tuple[list[Finding], int]) -> Any:
+    findings, files = result
+    return {"findings": [[f.code, f.file, f.line, f.column, f.path, f.element, dict(f.params)]
+                         for f in findings], "files": files}
+
+
+def _thaw_findings(value: Any) -> tuple[list[Finding], int]:
+    return [Finding(*f) for f in value["findings"]], int(value["files"])
 
 
 def _freeze(doc: Document, findings: list[Finding]) -> dict[str, Any]:
-    doc.mark(())  # a document thawed from the cache builds its marks first
-    return {
-        "data": doc.data,
-        "marks": [[list(p), m.line, m.column] for p, m in doc.marks.items()],
-        "keys": [[list(p), m.line, m.column] for p, m in doc.key_marks.items()],
-        "coerced": [[list(p), c.tag, c.raw] for p, c in doc.coerced.items()],
-        "loaded": [_finding(f) for f in doc.findings],
-        "findings": [_finding(f) for f in findings],
-    }
+    entry: dict[str, Any] = {"data": doc.data}  # and only what is there: most files have nothing else
+    if doc.coerced:
+        entry["coerced"] = [[list(p), c.tag, c.raw] for p, c in doc.coerced.items()]
+    if doc.findings:
+        entry["loaded"] = [_finding(f) for f in doc.findings]
+    if findings:
+        entry["findings"] = [_finding(f) for f in findings]
+    return entry
 
 
 def _finding(f: Finding) -> list[Any]:
     return [f.code, f.line, f.column, f.path, f.element, dict(f.params)]
 
 
-def _thaw(entry: dict[str, Any], file: str) -> tuple[Document, list[Finding]]:
-    def marks() -> tuple[dict[NodePath, Mark], dict[NodePath, Mark]]:
-        return ({tuple(p): Mark(line, col) for p, line, col in entry["marks"]},
-                {tuple(p): Mark(line, col) for p, line, col in entry["keys"]})
-
+def _thaw(entry: dict[str, Any], file: str, positions: Callable[[], Positions]) -> Loaded:
     doc = Document(
-        file, entry["data"], pending_marks=marks,
-        coerced={tuple(p): Coerced(tag, raw) for p, tag, raw in entry["coerced"]},
+        file, entry["data"], positions=positions,
+        coerced={tuple(p): Coerced(tag, raw) for p, tag, raw in entry.get("coerced", ())},
         findings=[Finding(c, file, ln, col, path, el, params)
-                  for c, ln, col, path, el, params in entry["loaded"]],
+                  for c, ln, col, path, el, params in entry.get("loaded", ())],
     )
     findings = [Finding(c, file, ln, col, path, el, params)
-                for c, ln, col, path, el, params in entry["findings"]]
+                for c, ln, col, path, el, params in entry.get("findings", ())]
     return doc, findings

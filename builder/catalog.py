@@ -14,19 +14,22 @@ check and the site.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from builder.cache import Cache, cached_findings
+from builder.cache import Cache, Loaded, cached_findings
 from builder.findings import Finding, Severity
-from builder.load import MAX_BYTES, Document, load_document, parse_bytes
+from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positions
 from builder.model import Area, Catalog, Item, Site
+from builder.parallel import ordered_map
+from builder.revision import manifest_sha256
 from builder.validate import Kind, find, raw_schema, schema, validate_document
 
 SITE_FILE = "site.yml"
@@ -58,6 +61,8 @@ class LoadedCatalog:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     """How many .yml files were read."""
+    scan: Scan | None = field(default=None, repr=False, compare=False)
+    """What was read, and each file's hash (for the content hash of a report)."""
     _typed: Catalog | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -93,33 +98,38 @@ def display_path(path: Path) -> str:
 
 
 def load_catalog(root: Path) -> LoadedCatalog:
-    return _load_scanned(root, _scan(root))
+    return scan_catalog(root).load()
 
 
 def validate_catalog(root: Path) -> tuple[list[Finding], int]:
     """`gkml validate` of a whole folder: (findings, files read). When no byte of the catalog
     (nor gkml, nor the day, which decides expired exemptions) changed since the last run,
     the findings come from the cache without parsing anything."""
-    scan = _scan(root)
+    scan = scan_catalog(root)
     key = f"{scan.digest()}:{date.today().isoformat()}:{Path.cwd()}"
 
     def compute() -> tuple[list[Finding], int]:
-        loaded = _load_scanned(root, scan)
+        loaded = scan.load()
         return loaded.findings, loaded.files
 
     return cached_findings(root, key, compute)
 
 
 @dataclass
-class _Scan:
-    """Every file of a catalog folder, read once and hashed once."""
+class Scan:
+    """Every file of a catalog folder, found, read and hashed once; ``load`` does the rest."""
 
+    root: Path
     found: list[Finding]
     site: Path | None
     areas: dict[str, Path]
     items: list[tuple[Path, str]]
     raw: dict[Path, bytes | None]
     digests: dict[Path, str | None]
+    files: list[Path]
+    """Every file in the folder (as the content hash counts them), in order."""
+    rel: dict[Path, str]
+    """Each file's path relative to the folder, '/'-separated."""
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -128,49 +138,89 @@ class _Scan:
         h.update(repr([(f.code, f.file) for f in self.found]).encode())
         return h.hexdigest()
 
+    def content_sha256(self) -> str:
+        """``revision.catalog_sha256`` of the folder, from the hashes already taken (a file
+        not read, such as a stray .txt or a broken link, is looked at as that function does)."""
+        def counted(path: Path) -> bool:
+            return bool(self.digests.get(path)) or path.is_file()  # one that was read is a file
 
-def _scan(root: Path) -> _Scan:
+        return manifest_sha256((self.rel[p], self.digests.get(p) or _sha256(p))
+                               for p in self.files if counted(p))
+
+    def load(self) -> LoadedCatalog:
+        return _load_scanned(self)
+
+
+def scan_catalog(root: Path) -> Scan:
     found: list[Finding] = []
-    site, areas, items = _discover(root, found)
+    files, rel = _files(root)
+    site, areas, items = _discover(root, files, rel, found)
     paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
     raw = {p: _read(p) for p in paths}
     digests = {p: hashlib.sha256(b).hexdigest() if b is not None else None for p, b in raw.items()}
-    return _Scan(found, site, areas, items, raw, digests)
+    return Scan(root, found, site, areas, items, raw, digests, files, rel)
 
 
-def _load_scanned(root: Path, scan: _Scan) -> LoadedCatalog:
-    found = list(scan.found)
-    cache = Cache(root)
-
-    def load(path: Path, kind: Kind) -> Loaded:
-        return _load(path, kind, cache, scan.raw[path], scan.digests[path])
-
-    site = _load_site(root, load(scan.site, "site") if scan.site else None, found)
-    areas = _load_areas({slug: load(p, "area") for slug, p in scan.areas.items()}, found)
+def _load_scanned(scan: Scan) -> LoadedCatalog:
+    root, found = scan.root, list(scan.found)
+    jobs: list[tuple[Path, Kind]] = [(scan.site, "site")] if scan.site else []
+    jobs += [(p, "area") for p in scan.areas.values()]
+    jobs += [(p, "item") for p, _ in scan.items]
+    done = dict(zip((p for p, _ in jobs), _load_all(scan, jobs), strict=True))
+    site = _load_site(root, done[scan.site] if scan.site else None, found)
+    areas = _load_areas({slug: done[p] for slug, p in scan.areas.items()}, found)
     entries = []
     for path, slug in scan.items:
-        doc, problems = load(path, "item")
-        entries.append(Entry(doc, slug, path.relative_to(root).as_posix()))
+        doc, problems = done[path]
+        entries.append(Entry(doc, slug, scan.rel[path]))
         found += doc.findings + problems
-    cache.save()
     found += _cross_checks(site, areas, entries, set(scan.areas))
     files = len(entries) + len(scan.areas) + (scan.site is not None)
-    return LoadedCatalog(root, site, areas, entries, found, files)
+    return LoadedCatalog(root, site, areas, entries, found, files, scan)
 
 
-Loaded = tuple[Document, list[Finding]]
-"""A file's document and its own schema findings (the loader's are in ``doc.findings``)."""
-
-
-def _load(path: Path, kind: Kind, cache: Cache, raw: bytes | None, digest: str | None) -> Loaded:
-    file = display_path(path)
-
-    def compute() -> Loaded:
-        doc = load_document(path, file) if raw is None else parse_bytes(raw, file)
-        return doc, validate_document(doc, kind)
-
+def _load_all(scan: Scan, jobs: list[tuple[Path, Kind]]) -> list[Loaded]:
+    """Each file's document and findings: from the cache, else computed (on two cores when many)."""
+    cache = Cache(scan.root)
+    shown = _display_under(scan.root)
+    files = [shown(scan.rel[path]) for path, _ in jobs]
     # The same bytes validate differently as an item, an area or the site file.
-    return cache.get(digest and f"{kind}:{digest}", file, compute)
+    keys = [f"{kind}:{scan.digests[path]}" if scan.digests[path] else None for path, kind in jobs]
+    out = [_cached(cache, key, scan.raw[path], file)
+           for (path, _), key, file in zip(jobs, keys, files, strict=True)]
+    todo = [i for i, loaded in enumerate(out) if loaded is None]
+    work = [(*jobs[i], scan.raw[jobs[i][0]], files[i]) for i in todo]
+    for i, loaded in zip(todo, ordered_map(_compute, work), strict=True):
+        out[i] = loaded
+        cache.keep(keys[i], loaded)
+    cache.save()
+    return [loaded for loaded in out if loaded is not None]
+
+
+def _cached(cache: Cache, key: str | None, raw: bytes | None, file: str) -> Loaded | None:
+    if raw is None:
+        return None
+    return cache.lookup(key, file, functools.partial(positions, raw, file))
+
+
+def _compute(job: tuple[Path, Kind, bytes | None, str]) -> Loaded:
+    path, kind, raw, file = job
+    doc = load_document(path, file) if raw is None else parse_bytes(raw, file)
+    return doc, validate_document(doc, kind)
+
+
+def _display_under(root: Path) -> Callable[[str], str]:
+    """``display_path`` of the files under ``root`` by their relative path, with one
+    ``relpath`` for the folder instead of one per file."""
+    base = display_path(root)
+    if base == ".":
+        return lambda rel: rel
+    base = base.rstrip("/")
+    return lambda rel: f"{base}/{rel}"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read(path: Path) -> bytes | None:
@@ -192,32 +242,41 @@ def catalog_root(path: Path) -> Path:
     return path.parent
 
 
-def _discover(root: Path, found: list[Finding]
+def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[Finding]
               ) -> tuple[Path | None, dict[str, Path], list[tuple[Path, str]]]:
     site: Path | None = None
     areas: dict[str, Path] = {}
     items: list[tuple[Path, str]] = []
-    for path in sorted(_files(root)):
-        parts = path.relative_to(root).parts
-        if path.suffix != ".yml":
-            found.append(Finding("file-ignored", display_path(path), 1, 1, params={"name": path.name}))
-        elif parts == (SITE_FILE,):
+    shown = _display_under(root)
+    for path in files:
+        parts = rel[path].split("/")
+        if not parts[-1].endswith(".yml"):
+            found.append(Finding("file-ignored", shown(rel[path]), 1, 1, params={"name": path.name}))
+        elif parts == [SITE_FILE]:
             site = path
         elif len(parts) == 2 and parts[1] == AREA_FILE:
             areas[parts[0]] = path
         elif len(parts) == 2:
             items.append((path, parts[0]))
         else:
-            found.append(Finding("item-outside-area", display_path(path), 1, 1))
+            found.append(Finding("item-outside-area", shown(rel[path]), 1, 1))
     return site, areas, items
 
 
-def _files(root: Path) -> Iterator[Path]:
+def _files(root: Path) -> tuple[list[Path], dict[Path, str]]:
+    """Every file not hidden (nor in a hidden folder), sorted as paths sort, with its relative
+    path; plain strings until the end, since pathlib costs 10 µs a file."""
+    found: list[tuple[list[str], str]] = []
+    top = str(root)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+        inner = os.path.relpath(dirpath, top)
+        prefix = [] if inner == "." else inner.split(os.sep)  # noqa: PTH206  (see the docstring)
+        found += [([*prefix, name], os.path.join(dirpath, name))  # noqa: PTH118
+                  for name in filenames if not name.startswith(".")]
+    found.sort(key=lambda pair: pair[0])
+    paths = [Path(full) for _, full in found]
+    return paths, {p: "/".join(parts) for p, (parts, _) in zip(paths, found, strict=True)}
 
 
 def _load_site(root: Path, loaded: Loaded | None, found: list[Finding]) -> Site:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from builder import __version__
-from builder.catalog import AREA_FILE, Entry, LoadedCatalog, display_path, load_catalog
+from builder.cache import cached
+from builder.catalog import AREA_FILE, Entry, LoadedCatalog, Scan, display_path, scan_catalog
 from builder.findings import Lang, Severity
 from builder.load import Document, NodePath, load_document
 from builder.revision import catalog_sha256, checkout, head_commit
@@ -185,26 +186,37 @@ def check_path(path: Path, book: RuleBook, on: date | None = None, at: str | Non
     label = display_path(path)
     if at is None:
         commit, dirty = head_commit(path)
-        return _run(path, book, on or date.today(), commit, dirty, label)
+        return _run(scan_catalog(path), book, on or date.today(), commit, dirty, label, remember=True)
     with checkout(at, path) as (root, snap):
-        return _run(root, book, on or snap.day, snap.commit, False, label)
+        return _run(scan_catalog(root), book, on or snap.day, snap.commit, False, label)
 
 
-def _run(root: Path, book: RuleBook, on: date, commit: str | None, dirty: bool, label: str
-         ) -> CheckResult:
-    loaded = load_catalog(root)
-    return check(loaded, book, on, _stamp(root, book, commit, dirty), label)
+def _run(scan: Scan, book: RuleBook, on: date, commit: str | None, dirty: bool, label: str,
+         remember: bool = False) -> CheckResult:
+    """Score what ``scan`` read. With ``remember``, the result is cached under everything it
+    depends on (every file's hash, the rule book's, the date, the names shown): an unchanged
+    catalog is scored again without loading it. Only the stamp is made afresh."""
+    stamp = _stamp(book, commit, dirty, scan.content_sha256())
+
+    def compute() -> CheckResult:
+        return check(scan.load(), book, on, stamp, label)
+
+    if not remember:  # a checkout of --at lives in a new temporary folder each time
+        return compute()
+    key = f"{scan.digest()}:{book.sha256}:{on}:{date.today()}:{label}:{Path.cwd()}"
+    return cached("check", scan.root, key, compute, _freeze, lambda v: _thaw(v, book, stamp))
 
 
 def check_loaded(loaded: LoadedCatalog, book: RuleBook, on: date | None = None) -> CheckResult:
     """Score a catalog that is already loaded (the site build), stamped with the working tree."""
     commit, dirty = head_commit(loaded.root)
-    return check(loaded, book, on or date.today(), _stamp(loaded.root, book, commit, dirty))
+    content = loaded.scan.content_sha256() if loaded.scan else catalog_sha256(loaded.root)
+    return check(loaded, book, on or date.today(), _stamp(book, commit, dirty, content))
 
 
-def _stamp(root: Path, book: RuleBook, commit: str | None, dirty: bool) -> Stamp:
+def _stamp(book: RuleBook, commit: str | None, dirty: bool, content: str) -> Stamp:
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return Stamp(commit, dirty, catalog_sha256(root), book.version, book.sha256, __version__, now)
+    return Stamp(commit, dirty, content, book.version, book.sha256, __version__, now)
 
 
 def check(loaded: LoadedCatalog, book: RuleBook, on: date, stamp: Stamp,
@@ -259,11 +271,12 @@ def _score_item(e: Entry, book: RuleBook, on: date, file: str, area: str) -> _Sc
     scored = _Scored()
     for rule in book.rules:
         reason = _missing(rule, data)
-        holder = next((holders[k] for k in (rule.element, *_parents(rule.element)) if k in holders), None)
+        holder = _holder(rule, holders) if reason and holders else None
         if reason and holder is not None:
             saved[holder] += rule.points
-        else:
-            _record(scored, rule, reason, code, area, file, _where(e.doc, rule.path, data))
+        else:  # a position only for a deduction: working one out may mean parsing the file again
+            where = _where(e.doc, rule.path, data) if reason else (0, 0)
+            _record(scored, rule, reason, code, area, file, where)
     scored.exemptions = [replace(x, waived=n) for x, n in zip(declared, saved, strict=True)]
     return scored
 
@@ -277,6 +290,11 @@ def _record(scored: _Scored, rule: Rule, reason: str, code: str, area: str, file
         d = Deduction(rule.id, code, area, file, *where, rule.element, rule.points, reason,
                       rule.citation(), rule.severity)
         (scored.deductions if required else scored.advisories).append(d)
+
+
+def _holder(rule: Rule, holders: dict[str, int]) -> int | None:
+    """The exemption in force for the rule's element or an element containing it, if any."""
+    return next((holders[k] for k in (rule.element, *_parents(rule.element)) if k in holders), None)
 
 
 def _parents(element: str) -> Iterator[str]:
@@ -324,8 +342,13 @@ def _value_missing(rule: Rule, value: Any) -> str:
         if not parts:
             return _counts(rule, "empty")
         # A list says something when any entry does: 同上 beside a real channel is validate's business.
-        reasons = [_value_missing(rule, v) for v in parts]
-        return reasons[0] if all(reasons) else ""
+        first = ""
+        for v in parts:
+            reason = _value_missing(rule, v)
+            if not reason:
+                return ""
+            first = first or reason
+        return first
     return ""  # numbers and true/false are there, only of the wrong type: validate reports them
 
 
@@ -399,3 +422,23 @@ def _empty_area(book: RuleBook, area: _Counter, label: str, root: Path) -> Deduc
     file = f"{label}/{area.slug}/{AREA_FILE}" if has_meta else label
     return Deduction(rule.id, None, area.name, file, 1, 1, "", rule.points, "empty-area",
                      rule.citation(), rule.severity)
+
+
+def _freeze(r: CheckResult) -> dict[str, Any]:
+    """The result as JSON for the cache (its rule book and stamp are supplied again on thawing)."""
+    return {"date": r.date, "jurisdiction": r.jurisdiction, "total": astuple(r.total),
+            "areas": [astuple(t) for t in r.areas], "subjects": [astuple(t) for t in r.subjects],
+            "deductions": [astuple(d) for d in r.deductions],
+            "advisories": [astuple(d) for d in r.advisories],
+            "exemptions": [astuple(x) for x in r.exemptions]}
+
+
+def _thaw(v: dict[str, Any], book: RuleBook, stamp: Stamp) -> CheckResult:
+    def deductions(rows: list[list[Any]]) -> tuple[Deduction, ...]:
+        return tuple(replace(Deduction(*row), severity=Severity(row[-1])) for row in rows)
+
+    return CheckResult(
+        book, v["date"], v["jurisdiction"], Tally(*v["total"]),
+        tuple(Tally(*t) for t in v["areas"]), tuple(Tally(*t) for t in v["subjects"]),
+        deductions(v["deductions"]), deductions(v["advisories"]),
+        tuple(Exemption(*x) for x in v["exemptions"]), stamp)

@@ -13,11 +13,18 @@ expensive work:
 YAML traps that silently change what a clerk wrote (``001`` read as 1, ``yes`` as
 true, ``2020-01-01`` as a date) are remembered in ``Document.coerced`` so the
 validator can name them; dates keep their original text in the data.
+
+Two builders read the same events. ``_quick`` builds the data of a plain file in one tight
+loop and keeps no positions; it gives up on anything unusual. ``_Builder`` records every
+node's line and column and explains every refusal; it reads what ``_quick`` gave up on,
+and works out the positions of a quick document when a finding first asks for one. Both
+give the same data, traps and findings (tests/test_fastpath.py, tests/test_fuzz.py).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,34 +68,52 @@ class Coerced:
     raw: str
 
 
+Positions = tuple[dict[NodePath, Mark], dict[NodePath, Mark]]
+"""Where each value is, and where each key is."""
+
+
 @dataclass
 class Document:
     """One loaded file. ``data`` is None when the file could not be read at all."""
 
     file: str
     data: Any = None
-    marks: dict[NodePath, Mark] = field(default_factory=dict)
-    key_marks: dict[NodePath, Mark] = field(default_factory=dict)
     coerced: dict[NodePath, Coerced] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    pending_marks: Callable[[], tuple[dict[NodePath, Mark], dict[NodePath, Mark]]] | None = field(
-        default=None, repr=False, compare=False)
-    """Set by the cache: builds ``marks`` and ``key_marks`` when a position is first asked for."""
+    positions: Positions | Callable[[], Positions] = field(
+        default_factory=lambda: ({}, {}), repr=False, compare=False)
+    """(marks, key_marks), or a function that works them out when first asked for: the quick
+    load and the cache skip them, since most documents never need a position."""
+
+    @property
+    def marks(self) -> dict[NodePath, Mark]:
+        return self._located()[0]
+
+    @property
+    def key_marks(self) -> dict[NodePath, Mark]:
+        return self._located()[1]
+
+    def __reduce__(self) -> tuple[type[Document], tuple[Any, ...]]:
+        # Pickled (by builder.parallel) as its fields: three times faster than a dataclass's default.
+        return Document, (self.file, self.data, self.coerced, self.findings, self.positions)
+
+    def _located(self) -> Positions:
+        if callable(self.positions):
+            self.positions = self.positions()
+        return self.positions
 
     def mark(self, path: NodePath, at_key: bool = False) -> Mark:
         """Where ``path``'s value is (its key with ``at_key``), else the nearest enclosing key."""
-        if self.pending_marks is not None:
-            self.marks, self.key_marks = self.pending_marks()
-            self.pending_marks = None
-        if at_key and path in self.key_marks:
-            return self.key_marks[path]
-        if path in self.marks and not isinstance(self.data_at(path), dict | list):
-            return self.marks[path]
+        marks, key_marks = self._located()
+        if at_key and path in key_marks:
+            return key_marks[path]
+        if path in marks and not isinstance(self.data_at(path), dict | list):
+            return marks[path]
         for end in range(len(path), -1, -1):
             sub = path[:end]
-            if sub in self.key_marks:
-                return self.key_marks[sub]
-        return self.marks.get((), Mark(1, 1))
+            if sub in key_marks:
+                return key_marks[sub]
+        return marks.get((), Mark(1, 1))
 
     def data_at(self, path: NodePath) -> Any:
         node = self.data
@@ -121,8 +146,14 @@ def load_document(path: Path, file: str) -> Document:
     return parse_bytes(raw, file)
 
 
-def parse_bytes(raw: bytes, file: str) -> Document:
-    """Parse one file's content. Never raises for any input."""
+def parse_bytes(raw: bytes, file: str, *, quick: bool = True) -> Document:
+    """Parse one file's content. Never raises for any input.
+
+    A plain file (no alias, tag, duplicate key or error: nearly every item) is read by
+    ``_quick``, which skips positions; they are worked out by the full builder, from the same
+    text, only when a finding asks for one. Anything else goes to the full builder at once.
+    ``quick=False`` is the reference the quick path is tested against.
+    """
     if len(raw) > MAX_BYTES:
         return _failed(file, "file-too-large", size=len(raw), limit=MAX_BYTES)
     text = _decode(raw, file)
@@ -132,6 +163,9 @@ def parse_bytes(raw: bytes, file: str) -> Document:
         return _failed(file, "file-empty")
     if _flow_depth(text) > MAX_DEPTH:
         return _failed(file, "yaml-too-deep", limit=MAX_DEPTH)
+    plain = _quick(text) if quick else None
+    if plain is not None:
+        return Document(file, *plain, positions=functools.partial(_positions, text, file))
     doc = Document(file)
     try:
         _Builder(doc).run(yaml.parse(text, Loader=_Loader))
@@ -140,6 +174,17 @@ def parse_bytes(raw: bytes, file: str) -> Document:
     except _Refused:
         doc.data = None
     return doc
+
+
+def _positions(text: str, file: str) -> Positions:
+    doc = Document(file)
+    _Builder(doc).run(yaml.parse(text, Loader=_Loader))  # the quick load read it: no error here
+    return doc._located()
+
+
+def positions(raw: bytes, file: str) -> Positions:
+    """The positions ``parse_bytes(raw, file)`` would give (for a document from the cache)."""
+    return parse_bytes(raw, file, quick=False)._located()
 
 
 def _failed(file: str, code: str, at_line: int = 1, at_col: int = 1, **params: object) -> Document:
@@ -185,6 +230,91 @@ def _flow_depth(text: str) -> int:
         depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
     return deepest
+
+
+_STR = f"{_CORE}str"
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+"""A plain scalar starting with any other character is text: no implicit resolver looks at it."""
+
+
+def _quick(text: str) -> tuple[Any, dict[NodePath, Coerced]] | None:
+    """(data, coerced) of a plain document, built from the events in one loop without positions;
+    None for anything the full builder must see: an error, an alias, a tag, a duplicate or
+    complex key, a second document, or any limit reached (an anchor alone changes nothing)."""
+    parser = _Loader(text)
+    try:
+        return _quick_events(parser.get_event)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+def _quick_events(next_event: Callable[[], Any]) -> tuple[Any, dict[NodePath, Coerced]] | None:
+    # One function with local names: this loop runs for every event of every file.
+    scalar_event, alias_event, document_start = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    resolve, node_kind, resolved_first = _RESOLVER.resolve, yaml.ScalarNode, _RESOLVED_FIRST
+    coerced: dict[NodePath, Coerced] = {}
+    stack: list[tuple[Any, NodePath]] = []
+    container: Any = None  # the open list or dict; None outside the root
+    path: NodePath = ()  # the open container's path
+    key: Any = None  # in a dict, the key whose value comes next; None while a key is due
+    root: list[Any] = []
+    nodes = documents = 0
+    while (ev := next_event()) is not None:
+        kind = ev.__class__
+        if kind is scalar_event:
+            nodes += 1
+            if ev.tag is not None or nodes > MAX_NODES:
+                return None
+            value = ev.value
+            tag = _STR
+            if ev.implicit[0] and value[:1] in resolved_first:
+                tag = resolve(node_kind, value, ev.implicit)
+                if tag not in _SCALAR_TAGS:  # `<<` and `=` too, even as keys
+                    return None
+            if key is None and container.__class__ is dict:
+                if value in container:
+                    return None
+                key = value  # as written: `1:` is the key "1"
+                continue
+            if tag != _STR:
+                if not ev.style:
+                    at = () if container is None else (*path, len(container) if key is None else key)
+                    coerced[at] = Coerced(tag.removeprefix(_CORE), value)
+                value = _convert(tag, value)
+            if key is not None:
+                container[key] = value
+                key = None
+            elif container is not None:
+                container.append(value)
+            else:
+                root.append(value)
+        elif kind in ends:
+            container, path = stack.pop()
+            key = None
+        elif kind in starts:
+            nodes += 1
+            in_dict = container.__class__ is dict
+            if ev.tag is not None or nodes > MAX_NODES \
+                    or (in_dict and key is None) or len(stack) >= MAX_DEPTH:
+                return None
+            new: Any = {} if kind is yaml.MappingStartEvent else []
+            stack.append((container, path))
+            if in_dict:
+                container[key] = new
+                path = (*path, key)
+            elif container is not None:
+                path = (*path, len(container))
+                container.append(new)
+            else:
+                root.append(new)
+            container, key = new, None
+        elif kind is alias_event or (kind is document_start and (documents := documents + 1) > 1):
+            return None
+    return (root[0], coerced) if root else None
 
 
 class _Refused(Exception):
@@ -258,7 +388,13 @@ class _Builder:
         if self.stack and isinstance(self.stack[-1].container, dict) and self.stack[-1].awaiting_key:
             self.key(ev.value, mark)
             return
-        value = _convert(tag, ev.value)
+        try:
+            value = _convert(tag, ev.value)
+        except (ValueError, KeyError, IndexError):  # an explicit `!!int 同上`
+            short = _short_tag(tag)
+            self.refuse("yaml-syntax", mark,
+                        problem=f"标签 {short} 下的“{ev.value[:20]}”不是这种值，请删除 {short}",
+                        problem_en=f"'{ev.value[:20]}' is not a {short} value; remove {short}")
         path = self.add(value, mark, ev.anchor)
         if implicit and not ev.style and tag != f"{_CORE}str" and path is not None:
             self.doc.coerced[path] = Coerced(tag.removeprefix(_CORE), ev.value)

@@ -108,11 +108,21 @@ def _write(top: Path, blobs: list[tuple[str, str]], dest: Path) -> None:
 
 def catalog_sha256(root: Path) -> str:
     """A hash of every file the catalog holds (names and bytes), independent of git."""
+    files = sorted(_catalog_files(root))
+    return manifest_sha256((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+
+
+def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
+    """``catalog_sha256`` from each file's relative path and sha256, in path order (for a
+    caller that has just read and hashed the files)."""
     manifest = hashlib.sha256()
-    for path in sorted(_catalog_files(root)):
-        rel = path.relative_to(root).as_posix()
-        manifest.update(f"{rel}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    for rel, digest in files:
+        manifest.update(f"{rel}\0{digest}\n".encode())
     return manifest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _catalog_files(root: Path) -> Iterable[Path]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from builder.catalog import display_path
+from builder.fastschema import compile_schema
 from builder.findings import Lang, Severity
 from builder.load import Document, json_path, parse_bytes
 from builder.validate import SCHEMA_DIR, raw_schema
@@ -145,6 +146,8 @@ def load_rules(path: Path = RULES_FILE) -> RuleBook:
 
 def _schema_problems(doc: Document) -> Iterator[str]:
     schema = json.loads(RULES_SCHEMA.read_text(encoding="utf-8"))
+    if compile_schema(schema)(doc.data):
+        return  # valid: no need to import jsonschema to list no errors
     from jsonschema import Draft202012Validator, FormatChecker  # late: ~50 ms to import
 
     validator = Draft202012Validator(schema, format_checker=FormatChecker())

@@ -4,6 +4,10 @@ jsonschema's ``iter_errors`` yields every error; each is turned into a typed fin
 that names the element by its Chinese title (taken from the schema, the one place
 element names live), the line and column from the loader, and a hint. Checks that
 need other files (codes, areas, channels) live in ``builder.catalog``.
+
+Most files are valid, so each is first asked the cheap questions: does the schema compiled
+by ``builder.fastschema`` accept it, and does any text look like a placeholder or a key with
+a full-width colon? Only a file that fails one is walked in full, with the same code as always.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from builder.fastschema import Check, compile_schema
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
 
 if TYPE_CHECKING:
-    # jsonschema costs ~50 ms to import: only a run that really validates a file pays it.
+    # jsonschema costs ~50 ms to import: only a run with an invalid file pays it.
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
@@ -48,12 +53,17 @@ _COERCED_EN = {"int": "a number", "float": "a number", "bool": "a true/false val
 @dataclass(frozen=True)
 class Schema:
     kind: Kind
-    validator: Draft202012Validator
+    accepts: Check
+    """True only for a valid document: jsonschema is asked for the errors of the others."""
     labels: dict[str, tuple[str, str]]
     """Every property key in the schema → (Chinese title, English title)."""
 
     def label(self, key: str) -> tuple[str, str]:
         return self.labels.get(key, (key, key))
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        return _validator(self.kind)
 
 
 @functools.cache
@@ -65,10 +75,14 @@ def raw_schema(kind: Kind) -> dict[str, Any]:
 @functools.cache
 def schema(kind: Kind) -> Schema:
     raw = raw_schema(kind)
+    return Schema(kind, compile_schema(raw), dict(_labels(raw)))
+
+
+@functools.cache
+def _validator(kind: Kind) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    validator = Draft202012Validator(raw, format_checker=FormatChecker())
-    return Schema(kind, validator, dict(_labels(raw)))
+    return Draft202012Validator(raw_schema(kind), format_checker=FormatChecker())
 
 
 def _labels(node: Any) -> Iterator[tuple[str, tuple[str, str]]]:
@@ -95,10 +109,19 @@ def placeholders() -> frozenset[str]:
 _ONLY_MARKS = re.compile(r"^[\s\-—–_/／\\.。…·、,，]+$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few texts (主动公开, 县级, a subject) fill most items
 def is_placeholder(value: str) -> bool:
     """True for 同上, 无, '-', '——' and the like: values that say nothing."""
     v = value.strip().rstrip("。.").strip()
     return v.casefold() in placeholders() or bool(_ONLY_MARKS.match(value))
+
+
+def _any_vague(texts: list[str]) -> bool:
+    """Whether any text is blank or ``is_placeholder``: the same tests, a list at a time."""
+    stripped = [t.strip() for t in texts]
+    if not all(stripped) or any(map(_ONLY_MARKS.match, texts)):
+        return True
+    return not placeholders().isdisjoint([s.rstrip("。.").strip().casefold() for s in stripped])
 
 
 def validate_document(doc: Document, kind: Kind) -> list[Finding]:
@@ -108,12 +131,19 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
     if not isinstance(doc.data, dict):
         return [_not_mapping(doc)]
     sch = schema(kind)
-    found = list(_fullwidth_keys(doc, sch))
-    if kind == "item":
+    found: list[Finding] = []
+    # The walks below build a path for every text; a cheap look first skips them for most files.
+    free = PLACEHOLDER_FREE if kind == "item" else doc.data.keys()
+    checked = _texts([v for k, v in doc.data.items() if k not in free])
+    texts = checked + _texts([v for k, v in doc.data.items() if k in free])
+    if any(map(FULLWIDTH_KEY.match, texts)):
+        found += _fullwidth_keys(doc, sch)
+    if kind == "item" and _any_vague(checked):
         found += _placeholders(doc, sch)
     # A path the loader or the placeholder check already explained gets no second, vaguer finding.
     blocked = {f.path for f in found} | {f.path for f in doc.findings if f.path != "$"}
-    for error in sch.validator.iter_errors(doc.data):
+    errors = () if sch.accepts(doc.data) else sch.validator.iter_errors(doc.data)
+    for error in errors:
         found += [f for f in _translate(error, doc, sch) if f.path not in blocked]
     found += _dates(doc, sch)
     exempt = _exempted(doc.data) if kind == "item" else set()
@@ -345,6 +375,21 @@ def _placeholders(doc: Document, sch: Schema) -> Iterator[Finding]:
                 yield find(doc, sch, "empty", path)
             elif is_placeholder(text):
                 yield find(doc, sch, "placeholder", path, value=text)
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """Every text in ``values`` and in the lists and mappings among them, in no particular order."""
+    out: list[str] = []
+    todo = list(values)  # a stack, not recursion: this runs for every file
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            todo += value
+        elif isinstance(value, dict):
+            todo += value.values()
+    return out
 
 
 def _strings(path: NodePath, value: Any) -> Iterator[tuple[NodePath, str]]:

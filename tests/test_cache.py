@@ -1,13 +1,18 @@
-"""The validation cache is never stale: what a cached run reports equals an uncached run."""
+"""The caches are never stale: what a cached run reports equals an uncached run, for
+`gkml validate` and for `gkml check`."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from builder.cache import cache_dir
+from builder.load import MAX_BYTES
+from builder.revision import catalog_sha256
 from tests.conftest import EXAMPLES, lay_case, run
 
 CASES = sorted((EXAMPLES / "invalid").iterdir())[:12] + sorted((EXAMPLES / "valid").iterdir())
@@ -75,3 +80,51 @@ def test_no_cache_writes_nothing(tmp_path: Path, own_cache: Path, monkeypatch: p
     monkeypatch.setenv("GKML_NO_CACHE", "1")
     _report(lay_case(EXAMPLES / "valid" / "minimal", tmp_path / "catalog"))
     assert not own_cache.exists() or not any(own_cache.iterdir())
+
+
+CHECK_FIXTURES = Path(__file__).resolve().parent / "check_fixtures"
+CHECK_CASES = sorted(p.name for p in CHECK_FIXTURES.iterdir() if p.name != "base")
+
+
+def _check(cat: Path) -> dict[str, Any]:
+    result = run("check", str(cat), "--format", "json", "--date", "2027-01-01")
+    assert result.code == 0, result.err
+    report: dict[str, Any] = json.loads(result.out)
+    report["stamp"].pop("generated_at")
+    return report
+
+
+@pytest.mark.parametrize("case", CHECK_CASES)
+def test_a_cached_check_reports_exactly_what_an_uncached_one_does(
+        case: str, tmp_path: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cat = tmp_path / "catalog"
+    shutil.copytree(CHECK_FIXTURES / "base", cat)
+    shutil.copytree(CHECK_FIXTURES / case, cat, dirs_exist_ok=True)
+    _report(cat)  # validate first: the check then reads the documents from the per-file cache
+    first, second = _check(cat), _check(cat)  # the second is the stored result
+    assert any(p.name.startswith("check-") for p in own_cache.iterdir())
+    monkeypatch.setenv("GKML_NO_CACHE", "1")
+    assert first == second == _check(cat)
+    assert first["deductions"] or first["exemptions"]
+
+
+def test_a_check_sees_an_edit_at_once(tmp_path: Path, own_cache: Path) -> None:
+    cat = tmp_path / "catalog"
+    shutil.copytree(CHECK_FIXTURES / "base", cat)
+    before = _check(cat)
+    item = next((cat / "cxgh").glob("CXGH-*.yml"))
+    item.write_text(item.read_text(encoding="utf-8").replace("subject:", "# subject:"), encoding="utf-8")
+    after = _check(cat)
+    assert [d["element"] for d in after["deductions"]] == ["subject"] and not before["deductions"]
+    assert after["stamp"]["catalog_sha256"] != before["stamp"]["catalog_sha256"]
+
+
+def test_the_stamped_content_hash_counts_every_file(tmp_path: Path, own_cache: Path) -> None:
+    cat = tmp_path / "catalog"
+    shutil.copytree(CHECK_FIXTURES / "base", cat)
+    (cat / "notes.txt").write_text("不是事项", encoding="utf-8")
+    (cat / ".hidden.yml").write_text("a: 1\n", encoding="utf-8")
+    (cat / "cxgh" / "big.yml").write_bytes(b"a" * (MAX_BYTES + 1))
+    (cat / "cxgh" / "link.yml").symlink_to(cat / "site.yml")
+    (cat / "cxgh" / "dangling.yml").symlink_to(tmp_path / "nowhere.yml")
+    assert _check(cat)["stamp"]["catalog_sha256"] == catalog_sha256(cat)
