@@ -1,5 +1,5 @@
 """Measure `gkml serve`: seconds from saving an item's YAML to the change showing in the
-browser (MkDocs' livereload reloads the open page).
+browser (the preview server tells the open page to reload).
 
     .venv/bin/python bench/serve_latency.py catalog            # the bundled catalog
     .venv/bin/python bench/serve_latency.py /tmp/synth1k       # bench/synth.py output
@@ -90,10 +90,10 @@ def _edit(page: Page, item: Path, marker: str) -> float:
     text = item.read_text(encoding="utf-8")
     t0 = time.monotonic()
     item.write_text(text.replace("content: ", f"content: {marker}", 1), encoding="utf-8")
-    page.wait_for_function(f"document.body.innerText.includes('{marker}')", timeout=300_000)
+    page.wait_for_function(f"document.body?.innerText.includes('{marker}')", timeout=300_000)
     latency = time.monotonic() - t0
     item.write_text(text, encoding="utf-8")
-    page.wait_for_function(f"!document.body.innerText.includes('{marker}')", timeout=300_000)
+    page.wait_for_function(f"document.body && !document.body.innerText.includes('{marker}')", timeout=300_000)
     return latency
 
 

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from builder.check import CheckResult, Deduction, Exemption, Tally, element_label
 from builder.check_report import percent, reason_label, subject_label, word
-from builder.markup import Cell, Head, attrs, front_matter, link, table, text
+from builder.markup import Cell, Head, anchor, attrs, front_matter, table, text
 from builder.rulebook import MISSING_LABELS, STATUS_LABELS, Citation, Rule, RuleBook
 
 _CSS = "gkml-table gkml-check"
 _BAR = "fill: var(--md-primary-fg-color, #4051b5)"
 _LOW = "fill: var(--md-accent-fg-color, #c62828)"
 ItemHref = Callable[[str], str | None]
-"""Item code → the item page's path for a link, or None for no link."""
+"""Item code → the URL of the item's page relative to the 考核 page, or None for no link."""
 
 
 def score_page(result: CheckResult, *, item_href: ItemHref | None = None) -> str:
@@ -91,7 +91,7 @@ def _tally_table(tallies: Sequence[Tally], first: str, label_id: str) -> str:
 def _item_cell(code: str | None, fallback: str, item_href: ItemHref | None) -> Cell:
     target = item_href(code) if code and item_href else None
     if target:
-        return Cell(link(code or "", target), markdown=True, header=True)
+        return Cell(anchor(code or "", target), header=True)
     return Cell(text(code or fallback), header=True)
 
 
@@ -128,14 +128,15 @@ def _stamp(result: CheckResult) -> str:
 
 
 def item_section(result: CheckResult, code: str) -> str:
-    """The item's own deductions, recommendations and exemptions; '' when it has none."""
+    """The item's own deductions, recommendations and exemptions as HTML (item pages are
+    HTML, see ``render.item_page``); '' when it has none."""
     deductions, advisories, exemptions = result.of_item(code)
     if not (deductions or advisories or exemptions):
         return ""
     points = sum(d.points for d in deductions)
-    parts = ["## 考核 {#check}\n",
-             f"本事项扣 {points} 分（考核日期 {text(result.date)}，"
-             f"规则手册 {text(result.rules.version)}）。\n"]
+    parts = ['<h2 id="check">考核</h2>',
+             f"<p>本事项扣 {points} 分（考核日期 {text(result.date)}，"
+             f"规则手册 {text(result.rules.version)}）。</p>"]
     if deductions or advisories:
         heads = [Head("要素", "element"), Head("扣分", "points"), Head("缺失情形", "reason"),
                  Head("依据", "basis")]
@@ -144,11 +145,11 @@ def item_section(result: CheckResult, code: str) -> str:
                  for d in (*deductions, *advisories)]
         parts.append(table(heads, cells, label_id="check", css=_CSS, search=False))
     if exemptions:
-        parts.append("\n".join(
-            f"- 豁免 {text(element_label(x.element) if x.element else '')}：{text(x.reason)}"
-            f"（批准：{text(x.approved_by)}，有效期至 {text(x.until)}，{text(word(x.status, 'zh'))}）"
-            for x in exemptions) + "\n")
-    return "\n".join(parts)
+        parts.append("<ul>" + "".join(
+            f"<li>豁免 {text(element_label(x.element) if x.element else '')}：{text(x.reason)}"
+            f"（批准：{text(x.approved_by)}，有效期至 {text(x.until)}，{text(word(x.status, 'zh'))}）</li>"
+            for x in exemptions) + "</ul>")
+    return "\n".join(p.strip("\n") for p in parts) + "\n"
 
 
 def methodology_page(rules: RuleBook) -> str:

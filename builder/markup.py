@@ -6,16 +6,18 @@ the characters the clerk typed and never become markup. Escaping happens here, b
 the Markdown, because Material's search index is built from the rendered HTML and its
 result snippets are inserted as HTML: what is escaped once here stays text in both.
 
-Tables are HTML (the official two-row header needs ``rowspan``/``colspan``, and key/value
-tables need row headers for screen readers). ``md_in_html`` parses only the cells that
-carry a ``markdown="span"`` attribute, so links in them stay Markdown links that the
-strict build checks, while every other cell is passed through untouched.
+Tables and item pages are raw HTML blocks (the official two-row header needs
+``rowspan``/``colspan``, and key/value tables need row headers for screen readers), which
+Python-Markdown passes through verbatim: no ``md_in_html`` parsing, which is quadratic on
+a 10,000-row table. Links in raw HTML are written as final URLs (``href``) and are
+checked by ``render.broken_links``, since MkDocs checks only Markdown links.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,6 +60,33 @@ def link(label: str, target: str) -> str:
     return f"[{text(label)}](<{target}>)"
 
 
+def anchor(label: str, href_: str) -> str:
+    """An HTML link; ``label`` is raw text, ``href_`` a final URL (see ``href``)."""
+    return f'<a href="{html.escape(href_, quote=True)}">{text(label)}</a>'
+
+
+def page_url(path: str) -> str:
+    """The URL of the docs file ``path`` under MkDocs' ``use_directory_urls``, relative to
+    the site root: ``index.md`` → ``""``, ``items/X.md`` → ``items/X/``; other files keep
+    their path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[:-5]
+    return stem.rstrip("/") + "/" if stem.rstrip("/") else ""
+
+
+def href(from_page: str, to_path: str) -> str:
+    """The relative URL from the page ``from_page`` to the docs file ``to_path``."""
+    here = page_url(from_page)
+    target = page_url(to_path)
+    rel = posixpath.relpath(target or ".", here or ".")
+    rel = "./" if rel == "." else rel
+    is_page = target == "" or target.endswith("/")
+    return rel + "/" if is_page and not rel.endswith("/") else rel
+
+
 def slug(value: str, fallback: str) -> str:
     """``value`` when it is safe as a file and URL name, else ``fallback``."""
     return value if _SAFE_SLUG.match(value) else fallback
@@ -73,12 +102,16 @@ def attrs(values: Mapping[str, str | int]) -> str:
     return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in values.items())
 
 
+SEARCH_EXCLUDE = 'data-search-exclude="true"'
+"""Keeps an element out of Material's search index; the search plugin strips the attribute
+from the page (only when it has a value, hence ``="true"``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One table cell. ``markdown`` cells hold inline Markdown (links); others hold HTML."""
+    """One table cell; ``body`` is HTML (escaped text, ``anchor`` links)."""
 
     body: str
-    markdown: bool = False
     sort: str = ""
     key: str = ""
     header: bool = False
@@ -86,8 +119,6 @@ class Cell:
     def html(self) -> str:
         tag = "th" if self.header else "td"
         a: dict[str, str | int] = {"scope": "row"} if self.header else {}
-        if self.markdown:
-            a["markdown"] = "span"
         if self.key:
             a["data-sort-column-key"] = self.key
         if self.sort:
@@ -131,30 +162,29 @@ def table(heads: Sequence[Head], rows: Iterable[Sequence[Cell]], *, label_id: st
     if two_rows:
         subs = [s for h in heads for s in h.sub]
         head += "<tr>" + "".join(f'<th scope="col">{text(s)}</th>' for s in subs) + "</tr>\n"
-    exclude = "" if search else " data-search-exclude"
-    body = "".join('<tr markdown="1">' + "".join(c.html() for c in row) + "</tr>\n" for row in rows)
-    return _wrap(css, f'<table markdown="1" aria-labelledby="{label_id}"{exclude}>\n'
-                 f"<thead>\n{head}</thead>\n<tbody markdown=\"1\">\n{body}</tbody>\n</table>\n")
+    exclude = "" if search else f" {SEARCH_EXCLUDE}"
+    body = "".join("<tr>" + "".join(c.html() for c in row) + "</tr>\n" for row in rows)
+    return _wrap(css, f'<table aria-labelledby="{label_id}"{exclude}>\n'
+                 f"<thead>\n{head}</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
 
 
 def key_value_table(rows: Iterable[tuple[str, str, bool]], *, label_id: str, css: str) -> str:
-    """A two-column table of (label, inline Markdown, searchable) rows, labels as row headers.
+    """A two-column table of (label, HTML, searchable) rows, labels as row headers.
 
     Labels, and rows not marked searchable, are kept out of the search index: they repeat
     on every page and would only make the index bigger.
     """
     body = "".join(
-        f'<tr markdown="1"{"" if indexed else " data-search-exclude"}>'
-        f'<th scope="row" data-search-exclude>{text(label)}</th><td markdown="span">{value}</td></tr>\n'
+        f'<tr{"" if indexed else " " + SEARCH_EXCLUDE}>'
+        f'<th scope="row" {SEARCH_EXCLUDE}>{text(label)}</th><td>{value}</td></tr>\n'
         for label, value, indexed in rows)
-    return _wrap(css, f'<table markdown="1" aria-labelledby="{label_id}">\n'
-                 f'<tbody markdown="1">\n{body}</tbody>\n</table>\n')
+    return _wrap(css, f'<table aria-labelledby="{label_id}">\n<tbody>\n{body}</tbody>\n</table>\n')
 
 
 def _wrap(css: str, table_html: str) -> str:
     # The class goes on a wrapper: Material styles, and wraps for horizontal scrolling,
     # only tables that have no class of their own.
-    return f'<div class="{css}" markdown="1">\n{table_html}</div>\n'
+    return f'<div class="{css}">\n{table_html}</div>\n'
 
 
 def bullet_list(values: Iterable[str]) -> str:

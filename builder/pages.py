@@ -1,7 +1,8 @@
 """Render stage, the reference pages: 下载 (downloads) and 说明 (about). Pure, like render.
 
 ``download_files`` names every data file once; the 下载 page links them and the build
-writes them under the same names.
+writes them under the same names, straight into the site (they are not MkDocs pages, so
+their links are HTML, checked by ``render.broken_links``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from builder.markup import front_matter, link, text
+from builder.markup import anchor, front_matter, href, text
 from builder.model import ITEM_KEYS, Area, Catalog, Site
 from builder.report import codes_markdown
 from builder.validate import raw_schema
@@ -41,15 +42,18 @@ def schema_files() -> list[str]:
     return [f"downloads/schema/{kind}.schema.json" for kind in SCHEMAS]
 
 
+DOWNLOADS = "downloads.md"
+
+
 def downloads_page(catalog: Catalog) -> str:
     by_scope: dict[str, list[Download]] = {}
     for d in download_files(catalog):
         by_scope.setdefault(d.area.name if d.area else "全部领域", []).append(d)
     counts = {a.name: len(catalog.items_of(a)) for a in catalog.areas}
     rows = [f"| {text(scope)} | {counts.get(scope, len(catalog.items))} | "
-            + " | ".join(link(d.path.rsplit("/", 1)[1], d.path) for d in files) + " |"
+            + " | ".join(_file_link(d.path) for d in files) + " |"
             for scope, files in by_scope.items()]
-    schemas = [f"- {link(p.rsplit('/', 1)[1], p)}：{_schema_title(p)}" for p in schema_files()]
+    schemas = [f"- {_file_link(p)}：{_schema_title(p)}" for p in schema_files()]
     return "\n".join([
         front_matter({"title": "下载", "search": {"exclude": True}}),
         "# 下载\n",
@@ -65,6 +69,10 @@ def downloads_page(catalog: Catalog) -> str:
         *schemas,
         "",
     ])
+
+
+def _file_link(path: str) -> str:
+    return anchor(path.rsplit("/", 1)[1], href(DOWNLOADS, path))
 
 
 def _schema_title(path: str) -> str:

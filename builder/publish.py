@@ -18,17 +18,25 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import functools
+import gzip
+import http.server
 import importlib.util
+import io
 import json
+import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
@@ -80,10 +88,7 @@ def _write_if_changed(path: Path, data: str | bytes) -> bool:
     with contextlib.suppress(OSError):
         if path.read_bytes() == raw:
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(raw)
-    tmp.replace(path)  # a live-reloading server never reads half a file
+    _write(path, raw)  # a live-reloading server never reads half a file
     return True
 
 
@@ -137,17 +142,45 @@ def _footer(site: Site) -> dict[str, str]:
 # --- build and swap ----------------------------------------------------------------------
 
 
-def build(work: Path, site_dir: Path) -> Result:
-    """Build the site from ``work`` into a fresh folder; swap it in only on success."""
+def build(work: Path, site_dir: Path, pages: Mapping[str, str],
+          data: Callable[[], Mapping[str, bytes]] | None = None, *, clone: bool = True) -> Result:
+    """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
+    folder; swap it in only on success.
+
+    Item pages (under ``items/``; their body is HTML blocks only, see ``render.item_page``)
+    are laid out here from one prototype that MkDocs renders (``Layout``), unless
+    ``clone`` is False: then MkDocs renders them all, the reference the layout is tested
+    against. ``data`` makes the data files (downloads); it runs while MkDocs works, on the
+    other core, and its files are added to the fresh site before the swap.
+    """
     started = time.monotonic()
     site_dir = site_dir.absolute()  # MkDocs reads a relative -d against the config's folder
+    # Sorted as MkDocs sorts one folder's files: the search index and sitemap list them so.
+    items = dict(sorted((p, md) for p, md in pages.items() if p.startswith(ITEMS))) if clone else {}
+    docs = {p: md for p, md in pages.items() if p not in items}
+    if items:
+        docs[_PROTO] = _prototype(next(iter(items.values())))
     with _locked(work):
+        write_docs(work / DOCS, docs)
         _clean_leftovers(site_dir)
         fresh = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
         try:
-            done = mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh))
-            if done.returncode != 0:
-                return Result(False, time.monotonic() - started, _problems(done.stderr))
+            running = _start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh))
+            with running:
+                files = data() if data else {}
+                entries = search_entries(items, work / CONFIG) if items else []
+                log, _ = running.communicate()  # MkDocs' log, stderr into stdout
+            if running.returncode != 0:
+                return Result(False, time.monotonic() - started, _problems(log))
+            if items:
+                layout = Layout.from_page((fresh / _PROTO_URL / "index.html").read_text(encoding="utf-8"))
+                layout.save(work)
+                shutil.rmtree(fresh / _PROTO_URL)
+                layout.write(fresh, items)
+                _merge_index(fresh / "search" / "search_index.json", entries)
+                _merge_sitemap(fresh, items)
+            for rel, raw in files.items():
+                _write(fresh / rel, raw)
             _compact_index(fresh / "search" / "search_index.json")
             _publishable(fresh)
             _swap(fresh, site_dir)
@@ -156,10 +189,168 @@ def build(work: Path, site_dir: Path) -> Result:
     return Result(True, time.monotonic() - started, "")
 
 
-def mkdocs(*args: str) -> subprocess.CompletedProcess[str]:
+def refresh_items(work: Path, site_dir: Path, items: Mapping[str, str]) -> int:
+    """Lay out ``items`` into an already built ``site_dir`` with the last build's layout, in
+    place (each file replaced atomically): the live preview's fast path. Returns how many
+    pages were written, 0 when there is no saved layout yet."""
+    layout = Layout.load(work)
+    if layout is None:
+        return 0
+    return layout.write(site_dir, items, atomic=True)
+
+
+def _start_mkdocs(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", env=env, check=False)
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", env=env)
+
+
+# --- item pages laid out from a prototype ---------------------------------------------------
+#
+# Every item page sits at the same depth (items/<CODE>/), is out of the nav and has the same
+# front matter but its title, so MkDocs and Material would render all of them with the same
+# page around a different title, address and content. MkDocs renders one prototype with
+# markers in those places; every item page is that page with the markers replaced. This
+# takes a 10,000-item build from about 56 s of MkDocs to a few seconds; the result is the
+# page MkDocs itself makes, byte for byte (tests/test_site_build.py builds both and compares).
+
+ITEMS = "items/"
+_PROTO = f"{ITEMS}_gkml-prototype.md"  # "_" first: no item code's page can have this name
+_PROTO_URL = _PROTO[:-3]
+_TITLE = "GKMLPROTOTYPETITLE"
+_BODY = f'<h1 id="item">{_TITLE}</h1>\n<p>GKMLPROTOTYPEBODY</p>'
+_LAYOUT = "item-layout.json"
+_STRIP = re.compile(r'\s?data-search-\w+="[^"]+"')
+"""What Material's search plugin removes from every page it indexes (on_page_context)."""
+
+
+def _split(page: str) -> tuple[dict[str, Any], str]:
+    """A page from ``render`` → (front matter, body); its front matter lines are JSON values."""
+    _, head, body = page.split("---\n", 2)
+    meta = {k: json.loads(v) for k, v in (line.split(": ", 1) for line in head.splitlines())}
+    return meta, body
+
+
+def _prototype(item: str) -> str:
+    """An item page's front matter with the title marked, and the marked body."""
+    meta, _ = _split(item)
+    lines = (f"{k}: {json.dumps(_TITLE if k == 'title' else v, ensure_ascii=False)}" for k, v in meta.items())
+    return "---\n" + "\n".join(lines) + "\n---\n" + _BODY + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The prototype page cut at its content, with the title and address still marked."""
+
+    head: str
+    tail: str
+
+    @classmethod
+    def from_page(cls, page: str) -> Layout:
+        if page.count(_BODY) != 1:
+            raise RuntimeError("item prototype not found in the rendered page: has the theme changed?")
+        head, tail = page.split(_BODY)
+        return cls(head, tail)
+
+    def page(self, item: str, url: str) -> str:
+        meta, body = _split(item)
+        title = str(meta["title"])  # render.item_page made it safe (no markup characters)
+
+        def fill(part: str) -> str:
+            return part.replace(_PROTO_URL + "/", url).replace(_TITLE, title)
+
+        return fill(self.head) + _STRIP.sub("", body.rstrip("\n")) + fill(self.tail)
+
+    def write(self, site: Path, items: Mapping[str, str], *, atomic: bool = False) -> int:
+        """Write the pages of ``items`` into ``site``; ``atomic`` replaces each file whole
+        (for a folder being served), else files are written in place (a fresh folder)."""
+        for rel, item in items.items():
+            url = rel[:-3] + "/"
+            raw = self.page(item, url).encode("utf-8")
+            if atomic:
+                _write(site / url / "index.html", raw)
+            else:
+                (site / url).mkdir(parents=True, exist_ok=True)
+                (site / url / "index.html").write_bytes(raw)
+        return len(items)
+
+    def save(self, work: Path) -> None:
+        _write(work / _LAYOUT, json.dumps({"head": self.head, "tail": self.tail}).encode("utf-8"))
+
+    @classmethod
+    def load(cls, work: Path) -> Layout | None:
+        try:
+            saved = json.loads((work / _LAYOUT).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(saved["head"], saved["tail"])
+
+
+def search_entries(items: Mapping[str, str], config_path: Path) -> list[dict[str, Any]]:
+    """The search index entries of ``items``, made by Material's own indexer, as its search
+    plugin would make them for pages MkDocs rendered (jieba segments the Chinese)."""
+    from material.plugins.search import plugin as search  # type: ignore[import-untyped]
+
+    if search.jieba is not None:
+        search.jieba.setLogLevel(logging.WARNING)
+        user = _plugin_option(config_path, "jieba_dict_user")
+        if user:
+            search.jieba.load_userdict(user)
+    index = search.SearchIndex()
+    for rel, item in items.items():
+        meta, body = _split(item)
+        index.add_entry_from_context(SimpleNamespace(
+            meta=meta, content=_EXCLUDED.sub("", body), toc=[], url=rel[:-3] + "/", title=meta["title"]))
+    return index.entries
+
+
+_EXCLUDED = re.compile(r'<(tr|th|div)\b[^>]* data-search-exclude="true"[^>]*>.*?</\1>', re.S)
+"""Elements the indexer would skip, cut out before it parses the page: it then reads a
+third of the HTML (10,000 items: 6 s → 2 s) and makes the same entries. Sound for what
+``render`` writes: none of these elements holds another of its kind or a heading."""
+
+
+def _plugin_option(config_path: Path, key: str) -> Any:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "search" in plugin:
+            return (plugin["search"] or {}).get(key)
+    return None
+
+
+def _merge_index(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Put ``entries`` where the prototype's entries are in MkDocs' index."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = data["docs"]
+    proto = [i for i, e in enumerate(docs) if e["location"].startswith(_PROTO_URL + "/")]
+    at = proto[0] if proto else len(docs)
+    docs[:] = [*docs[:at], *entries, *(e for i, e in enumerate(docs) if i >= at and i not in proto)]
+    path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def _merge_sitemap(site: Path, items: Mapping[str, str]) -> None:
+    """One sitemap entry per item where MkDocs wrote the prototype's."""
+    path = site / "sitemap.xml"
+    if not path.is_file():
+        return
+    xml = path.read_text(encoding="utf-8")
+    marker = _PROTO_URL + "/"
+    at = xml.find(marker)
+    if at < 0:
+        return
+    start = xml.rfind("<url>", 0, at)
+    start = xml.rfind("\n", 0, start) + 1
+    end = xml.index("</url>", at) + len("</url>\n")
+    entry = xml[start:end]
+    xml = xml[:start] + "".join(entry.replace(marker, rel[:-3] + "/") for rel in items) + xml[end:]
+    raw = xml.encode("utf-8")
+    path.write_bytes(raw)
+    gz = site / "sitemap.xml.gz"
+    mtime = int.from_bytes(gz.read_bytes()[4:8], "little") if gz.is_file() else 0
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, filename=str(gz), mode="wb", mtime=mtime) as out:
+        out.write(raw)
+    gz.write_bytes(buffer.getvalue())
 
 
 def _compact_index(path: Path) -> None:
@@ -174,6 +365,13 @@ def _problems(log: str) -> str:
     lines = [ln for ln in log.splitlines()
              if not ln.startswith("INFO") and "mkdocs_2" not in ln.lower()]
     return "\n".join(lines).strip()
+
+
+def _write(path: Path, raw: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(raw)
+    tmp.replace(path)
 
 
 @contextlib.contextmanager
@@ -224,9 +422,64 @@ def _exchange(a: Path, b: Path) -> bool:
 # --- live preview ----------------------------------------------------------------------
 
 
-def start_server(work: Path, addr: str) -> subprocess.Popen[bytes]:
-    """``mkdocs serve --dirty`` on the docs folder: a page rewritten there is rebuilt alone
-    and the browser reloads it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", addr,
-                             "-f", str(work / CONFIG)], env=env)
+class Preview:
+    """A local web server for a built site whose open pages reload when told to.
+
+    Each HTML page it sends gets a small script that asks ``/.gkml-reload`` for the site's
+    version twice a second and reloads the page when it changed (MkDocs' own server
+    would rebuild the site itself; here gkml builds, see ``build.serve``). The folder is
+    looked up on every request, so a build swapped in is served at once.
+    """
+
+    _PATH = "/.gkml-reload"
+
+    def __init__(self, site_dir: Path, addr: str) -> None:
+        host, _, port = addr.rpartition(":")
+        self.version = 0
+        handler = functools.partial(_PreviewHandler, self, directory=str(site_dir))
+        self._server = http.server.ThreadingHTTPServer((host or "127.0.0.1", int(port)), handler)
+        self.url = f"http://{host or '127.0.0.1'}:{self._server.server_port}/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def reload(self) -> None:
+        self.version += 1
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def script(self) -> bytes:
+        return (f"<script>(()=>{{const v='{self.version}';setInterval(()=>fetch('{self._PATH}',"
+                "{cache:'no-store'}).then(r=>r.text()).then(t=>{if(t!==v)location.reload()})"
+                ".catch(()=>{}),500)})()</script>").encode()
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, preview: Preview, *args: Any, **kwargs: Any) -> None:
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.path == Preview._PATH:
+            self._send(str(self.preview.version).encode(), "text/plain")
+            return
+        path = Path(self.translate_path(self.path))
+        folder = path.is_dir()
+        page = path / "index.html" if folder else path
+        slash = self.path.split("?")[0].endswith("/")
+        if page.suffix != ".html" or not page.is_file() or (folder and not slash):
+            super().do_GET()  # other files, and the redirect of a folder asked for without "/"
+            return
+        body = page.read_bytes().replace(b"</body>", self.preview.script() + b"</body>", 1)
+        self._send(body, "text/html; charset=utf-8")
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

@@ -14,18 +14,34 @@ from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Mapping, Sequence
+import posixpath
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from builder import tables
-from builder.markup import Cell, Head, bullet_list, front_matter, key_value_table, link, slug, table, text
+from builder.markup import (
+    SEARCH_EXCLUDE,
+    Cell,
+    Head,
+    anchor,
+    bullet_list,
+    front_matter,
+    href,
+    key_value_table,
+    link,
+    page_url,
+    slug,
+    table,
+    text,
+)
 from builder.markup import title as safe_title
 from builder.markup import url as safe_url
 from builder.model import Area, Catalog, Item, Site, Unit
-from builder.pages import about_page, downloads_page
+from builder.pages import DOWNLOADS, about_page, downloads_page
 from builder.validate import schema
 
-HOME, DIRECTORY, DOWNLOADS, ABOUT = "index.md", "directory.md", "downloads.md", "about.md"
+HOME, DIRECTORY, ABOUT = "index.md", "directory.md", "about.md"
 NO_SEARCH = {"search": {"exclude": True}}
 FULL_TEXT_LIMIT = 1000
 """Up to this many items, search covers items' content and basis too. Beyond it only the
@@ -61,10 +77,15 @@ def item_path(item: Item) -> str:
 def render_site(catalog: Catalog, dates: Mapping[str, str] | None = None, *,
                 sources: Mapping[str, str] | None = None, edit_base: str = "",
                 extra_pages: Mapping[str, str] | None = None,
-                item_extras: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Every page of the site, keyed by its path relative to the docs folder."""
+                item_extras: Mapping[str, str] | None = None,
+                only_items: Container[str] | None = None) -> dict[str, str]:
+    """Every page of the site, keyed by its path relative to the docs folder; with
+    ``only_items`` (item codes), just those items' pages."""
     inputs = Inputs(dates or {}, sources or {}, edit_base, len(catalog.items) <= FULL_TEXT_LIMIT)
     extras = item_extras or {}
+    if only_items is not None:
+        return {item_path(i): item_page(catalog, i, inputs, extras.get(i.code, ""))
+                for i in catalog.items if i.code in only_items}
     pages = {
         HOME: home_page(catalog, inputs),
         DIRECTORY: directory_page(catalog),
@@ -136,12 +157,12 @@ def directory_page(catalog: Catalog) -> str:
     for area in catalog.areas:
         items = catalog.items_of(area)
         parts.append(f"## {text(area.name)}（{len(items)} 项） {{#area-{area.prefix.lower()}}}\n")
-        parts.append(area_table(catalog.site, items, f"area-{area.prefix.lower()}", ""))
+        parts.append(area_table(catalog.site, items, f"area-{area.prefix.lower()}", DIRECTORY))
     return "\n".join(parts)
 
 
-def area_table(site: Site, items: Sequence[Item], label_id: str, up: str) -> str:
-    """The official two-row-header table for ``items``; links go to ``up + items/…``.
+def area_table(site: Site, items: Sequence[Item], label_id: str, page: str) -> str:
+    """The official two-row-header table for ``items``, on the page ``page``.
 
     Cell texts come from ``builder.tables`` so the site and the downloads agree. 情况说明 is
     not an official column and is left to the item pages; 三级事项 is shown where used.
@@ -149,7 +170,7 @@ def area_table(site: Site, items: Sequence[Item], label_id: str, up: str) -> str
     cols = tables.columns(site)
     keep = [i for i, c in enumerate(cols) if c.label != "情况说明"
             and (c.name != "三级事项" or any(it.level3 for it in items))]
-    rows = [_row(site, item, n, cols, keep, up) for n, item in enumerate(items, 1)]
+    rows = [_row(site, item, n, cols, keep, page) for n, item in enumerate(items, 1)]
     return table(_heads(cols, keep), rows, label_id=label_id, css="gkml-table gkml-sortable",
                  search=False)
 
@@ -169,13 +190,13 @@ def _heads(cols: Sequence[tables.Column], keep: Sequence[int]) -> list[Head]:
 
 
 def _row(site: Site, item: Item, number: int, cols: Sequence[tables.Column],
-         keep: Sequence[int], up: str) -> list[Cell]:
+         keep: Sequence[int], page: str) -> list[Cell]:
     values = tables.cells(item, site, number)
     row = []
     for i in keep:
         key, label = f"c{i}", cols[i].label
         if label == "事项编码":
-            row.append(Cell(link(item.code, up + item_path(item)), markdown=True, key=key))
+            row.append(Cell(anchor(item.code, href(page, item_path(item))), key=key))
         elif label == "序号":
             row.append(Cell(values[i], key=key, sort=f"{number:06d}"))
         else:
@@ -188,6 +209,7 @@ def _row(site: Site, item: Item, number: int, cols: Sequence[tables.Column],
 
 def area_page(catalog: Catalog, area: Area) -> str:
     items = catalog.items_of(area)
+    page = area_path(area)
     base = area.prefix.lower()
     schema = _area_labels()
     facts = [
@@ -199,7 +221,8 @@ def area_page(catalog: Catalog, area: Area) -> str:
         facts.append((schema["channels"], text("、".join(area.channels)), True))
     if area.sources:
         facts.append((schema["sources"], _sources(area), True))
-    downloads = " · ".join(link(fmt.upper(), f"../downloads/{base}.{fmt}") for fmt in ("csv", "xlsx", "json"))
+    downloads = " · ".join(anchor(fmt.upper(), href(page, f"downloads/{base}.{fmt}"))
+                           for fmt in ("csv", "xlsx", "json"))
     return "\n".join([
         front_matter({"title": safe_title(area.name), **NO_SEARCH}),
         f"# {text(area.name)}\n",
@@ -207,7 +230,7 @@ def area_page(catalog: Catalog, area: Area) -> str:
         "## 领域概况 {#facts}\n",
         key_value_table(facts, label_id="facts", css="gkml-table gkml-facts"),
         f"## 本领域标准目录（{len(items)} 项） {{#items}}\n",
-        area_table(catalog.site, items, "items", "../"),
+        area_table(catalog.site, items, "items", page),
         f"下载本领域目录：{downloads}\n",
     ])
 
@@ -225,31 +248,34 @@ def _unit(unit: Unit) -> str:
 def _sources(area: Area) -> str:
     def one(title: str, address: str) -> str:
         target = safe_url(address)
-        return link(title, target) if target else text(title)
+        return anchor(title, target) if target else text(title)
 
     return "<br>".join(one(s.title, s.url) for s in area.sources)
 
 
-# --- item -------------------------------------------------------------------------
+# --- item ---------------------------------------------------------------------------
 
 
 def item_page(catalog: Catalog, item: Item, inputs: Inputs, extra: str = "") -> str:
+    """The item's page: front matter, then HTML blocks only (``extra`` is HTML too), which
+    Python-Markdown passes through verbatim, so the publish stage may lay the page out
+    without it (see ``publish``)."""
     area = next(a for a in catalog.areas if a.slug == item.area)
     heading = f"{item.code} {item.name}"
-    parts = [
-        front_matter({"title": safe_title(heading), "hide": ["navigation", "toc"]}),
-        f"# {text(heading)}\n",
-        key_value_table(_elements(item, area, inputs), label_id="elements",
+    page = item_path(item)
+    blocks = [
+        f'<h1 id="item">{text(heading)}</h1>',
+        key_value_table(_elements(item, area, inputs, page), label_id="elements",
                         css="gkml-table gkml-item"),
+        *([extra] if extra else []),
+        _source_section(item, inputs),
     ]
-    if extra:
-        parts.append(extra.rstrip() + "\n")
-    parts.append(_source_section(item, inputs))
-    return "\n".join(parts)
+    return (front_matter({"title": safe_title(heading), "hide": ["navigation", "toc"]})
+            + "\n".join(b.strip("\n") for b in blocks) + "\n")
 
 
-def _elements(item: Item, area: Area, inputs: Inputs) -> list[tuple[str, str, bool]]:
-    """(label, value, indexed) rows; the code and name are indexed through the title."""
+def _elements(item: Item, area: Area, inputs: Inputs, page: str) -> list[tuple[str, str, bool]]:
+    """(label, HTML, indexed) rows; the code and name are indexed through the title."""
     full = inputs.full_text
 
     def label(key: str) -> str:
@@ -258,7 +284,7 @@ def _elements(item: Item, area: Area, inputs: Inputs) -> list[tuple[str, str, bo
     audience = item.audience + (f"：{item.audience_group}" if item.audience_group else "")
     rows = [
         (label("code"), text(item.code), False),
-        ("所属领域", link(area.name, f"../{area_path(area)}"), True),
+        ("所属领域", anchor(area.name, href(page, area_path(area))), True),
         (label("level1"), text(item.level1), False),
         (label("level2"), text(item.level2), False),
         *([(label("level3"), text(item.level3), False)] if item.level3 else []),
@@ -289,10 +315,34 @@ def _source_section(item: Item, inputs: Inputs) -> str:
     intro = f"本事项保存在目录文件 {text(item.file)} 中，本页由它生成。"
     edit = safe_url(inputs.edit_base + item.file) if inputs.edit_base else None
     if edit:
-        intro += f"公开专员可{link('在线编辑此文件', edit)}。"
-    parts = ['<div class="gkml-source" data-search-exclude markdown="1">\n', intro + "\n"]
+        intro += f"公开专员可{anchor('在线编辑此文件', edit)}。"
+    parts = [f'<div class="gkml-source" {SEARCH_EXCLUDE}>', f"<p>{intro}</p>"]
     source = inputs.sources.get(item.file)
     if source is not None:
         parts.append(f"<details><summary>源文件（YAML）</summary><pre><code>{html.escape(source)}"
-                     "</code></pre></details>\n")
-    return "\n".join([*parts, "</div>\n"])
+                     "</code></pre></details>")
+    return "\n".join([*parts, "</div>"])
+
+
+# --- links -------------------------------------------------------------------------
+
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+def broken_links(pages: Mapping[str, str], files: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(page, href) for every relative link written as HTML whose target is neither a page
+    nor one of ``files``. MkDocs checks Markdown links; the links this stage writes as
+    final URLs in raw HTML (tables, item pages) are checked here."""
+    targets = {page_url(p) for p in pages} | set(files)
+    broken = []
+    for page, body in pages.items():
+        base = page_url(page)
+        for raw in _HREF.findall(body):
+            target = html.unescape(raw).split("#", 1)[0]
+            if not target or "://" in target or target.startswith(("/", "mailto:")):
+                continue
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            resolved = "" if resolved == "." else resolved + ("/" if target.endswith("/") else "")
+            if resolved not in targets:
+                broken.append((page, raw))
+    return broken

@@ -82,8 +82,8 @@ def test_score_page_tables_and_chart(result: CheckResult) -> None:
 
 
 def test_score_page_links_items_when_asked(result: CheckResult) -> None:
-    page = score_page(result, item_href=lambda code: f"items/{code}.md")
-    assert "[CXGH-002](<items/CXGH-002.md>)" in page
+    page = score_page(result, item_href=lambda code: f"../items/{code}/")
+    assert '<a href="../items/CXGH-002/">CXGH-002</a>' in page
 
 
 def test_bars_are_proportional_to_scores(result: CheckResult) -> None:

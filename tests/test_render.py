@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from builder.catalog import load_catalog
 from builder.markup import text, title, url
 from builder.model import Catalog
-from builder.pages import download_files
-from builder.render import ABOUT, area_path, item_path, nav, render_site
+from builder.pages import download_files, schema_files
+from builder.render import ABOUT, area_path, broken_links, item_path, nav, render_site
 from builder.report import codes_markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -181,3 +181,18 @@ def _assert_inert(value: str) -> None:
 
 def _spaces(value: str) -> str:
     return re.sub(r"[^\S\n]+", " ", value).strip()
+
+
+def test_html_links_of_every_page_resolve() -> None:
+    pages = golden_pages()
+    files = [d.path for d in download_files(golden_catalog())] + schema_files()
+    assert broken_links(pages, files) == []
+    assert '<a href="../items/CXGH-001/">' in pages["directory.md"]  # the links checked are there
+
+
+def test_a_link_to_a_missing_page_or_file_is_reported() -> None:
+    pages = {"directory.md": '<a href="../items/CXGH-404/">x</a> <a href="https://example.org/">ok</a>',
+             "items/CXGH-001.md": '<a href="../../downloads/none.csv">y</a> <a href="../../">home</a>',
+             "index.md": ""}
+    assert broken_links(pages, ["downloads/catalog.csv"]) == [
+        ("directory.md", "../items/CXGH-404/"), ("items/CXGH-001.md", "../../downloads/none.csv")]
