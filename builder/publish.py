@@ -177,11 +177,10 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
                 layout.save(work)
                 shutil.rmtree(fresh / _PROTO_URL)
                 layout.write(fresh, items)
-                _merge_index(fresh / "search" / "search_index.json", entries)
                 _merge_sitemap(fresh, items)
             for rel, raw in files.items():
                 _write(fresh / rel, raw)
-            _compact_index(fresh / "search" / "search_index.json")
+            _finish_index(fresh / "search" / "search_index.json", entries)
             _publishable(fresh)
             _swap(fresh, site_dir)
         finally:
@@ -318,16 +317,6 @@ def _plugin_option(config_path: Path, key: str) -> Any:
     return None
 
 
-def _merge_index(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Put ``entries`` where the prototype's entries are in MkDocs' index."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    docs = data["docs"]
-    proto = [i for i, e in enumerate(docs) if e["location"].startswith(_PROTO_URL + "/")]
-    at = proto[0] if proto else len(docs)
-    docs[:] = [*docs[:at], *entries, *(e for i, e in enumerate(docs) if i >= at and i not in proto)]
-    path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
-
-
 def _merge_sitemap(site: Path, items: Mapping[str, str]) -> None:
     """One sitemap entry per item where MkDocs wrote the prototype's."""
     path = site / "sitemap.xml"
@@ -353,12 +342,18 @@ def _merge_sitemap(site: Path, items: Mapping[str, str]) -> None:
     gz.write_bytes(buffer.getvalue())
 
 
-def _compact_index(path: Path) -> None:
-    """Re-write Material's search index as UTF-8: it escapes every Chinese character (and
-    jieba's zero-width separators) as a 6-byte \\uXXXX, doubling the download."""
-    if path.is_file():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _finish_index(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Put the items' ``entries`` where the prototype's are in Material's search index, and
+    write it as UTF-8: Material escapes every Chinese character (and jieba's zero-width
+    separators) as a 6-byte \\uXXXX, doubling the download."""
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = data["docs"]
+    proto = [i for i, e in enumerate(docs) if e["location"].startswith(_PROTO_URL + "/")]
+    at = proto[0] if proto else len(docs)
+    docs[:] = [*docs[:at], *entries, *(e for i, e in enumerate(docs) if i >= at and i not in proto)]
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _problems(log: str) -> str:
