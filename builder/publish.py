@@ -1,10 +1,12 @@
 """Publish stage: the only module that knows MkDocs.
 
-It writes the generated pages and data files into a git-ignored docs folder (a file
-only when its bytes changed; stale files are deleted), writes the MkDocs config the
-site is built with (the project's ``mkdocs.yml`` plus what comes from the catalog), runs
-``mkdocs build --strict`` into a fresh folder next to the site and, only when that
-succeeded, swaps it in. A failed build leaves the published folder untouched.
+It writes the generated pages into a git-ignored docs folder (a file only when its bytes
+changed; stale files are deleted), writes the MkDocs config the site is built with (the
+project's ``mkdocs.yml`` plus what comes from the catalog), runs ``mkdocs build --strict``
+into a fresh folder next to the site, lays the item pages out from one prototype page
+MkDocs rendered (``Layout``), adds the data files and, only when all that succeeded,
+swaps the folder in. A failed build leaves the published folder untouched. It also
+serves a built folder for ``gkml serve`` (``Preview``).
 
 The swap exchanges the two directories atomically with Linux ``renameat2(RENAME_EXCHANGE)``
 so the site folder is complete at every instant, even if the process is killed; where
