@@ -74,7 +74,7 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     pages = generate(loaded, work, extras)
     del loaded, extras  # the catalog's documents and marks are not needed any more
     _release_memory()
-    result = publish.build(work, site_dir, pages, lambda: download_bytes(catalog))
+    result = publish.build(work, site_dir, pages, lambda: download_files_of(catalog))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(_say(lang, "网站生成失败，原有网站保持不变。",
@@ -151,16 +151,14 @@ def _edit_base(catalog: Catalog, history: History) -> str:
 # --- downloads ---------------------------------------------------------------------------
 
 
-def download_bytes(catalog: Catalog) -> dict[str, bytes]:
-    """Every data file of the 下载 page, by its path in the docs folder."""
-    files: dict[str, bytes] = {}
+def download_files_of(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
+    """Every data file of the 下载 page with its path in the site, made one at a time."""
     for d in download_files(catalog):
         part = Catalog(catalog.site, (d.area,), catalog.items_of(d.area)) if d.area else catalog
         title = f"{catalog.site.jurisdiction}{d.area.name if d.area else ''}政务公开事项标准目录"
-        files[d.path] = _FORMATS[d.fmt](part, title)
+        yield d.path, _FORMATS[d.fmt](part, title)
     for path in schema_files():
-        files[path] = (SCHEMA_DIR / path.rsplit("/", 1)[1]).read_bytes()
-    return files
+        yield path, (SCHEMA_DIR / path.rsplit("/", 1)[1]).read_bytes()
 
 
 def _csv(part: Catalog, title: str) -> bytes:

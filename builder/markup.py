@@ -187,6 +187,10 @@ def _wrap(css: str, table_html: str) -> str:
     return f'<div class="{css}">\n{table_html}</div>\n'
 
 
+TABLE_BLOCK = re.compile(r'^<div class="gkml-table[^"\n]*">\n<table .*?</table>\n</div>\n', re.S | re.M)
+"""One table as ``table`` and ``key_value_table`` write it: a raw HTML block of its own."""
+
+
 def bullet_list(values: Iterable[str]) -> str:
     """Escaped values as an HTML list (usable inside a table cell)."""
     return "<ul>" + "".join(f"<li>{text(v)}</li>" for v in values) + "</ul>"

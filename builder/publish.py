@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -43,6 +44,7 @@ from typing import Any
 
 import yaml
 
+from builder.markup import TABLE_BLOCK, page_url
 from builder.markup import url as safe_url
 from builder.model import Site
 
@@ -145,21 +147,30 @@ def _footer(site: Site) -> dict[str, str]:
 
 
 def build(work: Path, site_dir: Path, pages: Mapping[str, str],
-          data: Callable[[], Mapping[str, bytes]] | None = None, *, clone: bool = True) -> Result:
+          data: Callable[[], Iterator[tuple[str, bytes]]] | None = None, *,
+          reference: bool = False) -> Result:
     """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
-    folder; swap it in only on success.
+    folder; swap it in only on success. ``data`` yields the data files (downloads).
 
-    Item pages (under ``items/``; their body is HTML blocks only, see ``render.item_page``)
-    are laid out here from one prototype that MkDocs renders (``Layout``), unless
-    ``clone`` is False: then MkDocs renders them all, the reference the layout is tested
-    against. ``data`` makes the data files (downloads); it runs while MkDocs works, on the
-    other core, and its files are added to the fresh site before the swap.
+    MkDocs does only what needs it. Item pages (under ``items/``, their body HTML blocks
+    only, see ``render.item_page``) are laid out here from one prototype that MkDocs
+    renders (``Layout``). Pages kept out of search have their tables (raw HTML, which
+    Python-Markdown passes through untouched) set aside and put back into the HTML
+    afterwards (``_set_aside``): the 10,000-row 标准目录 alone took MkDocs 5 s and 120 MB.
+    With ``reference``, MkDocs renders every page whole, the reference these shortcuts
+    are tested against (byte for byte, tests/test_site_build.py).
+
+    The order keeps memory down: MkDocs runs while this process makes the items' search
+    entries; the data files are made while the item pages are written, after MkDocs.
     """
     started = time.monotonic()
     site_dir = site_dir.absolute()  # MkDocs reads a relative -d against the config's folder
     # Sorted as MkDocs sorts one folder's files: the search index and sitemap list them so.
-    items = dict(sorted((p, md) for p, md in pages.items() if p.startswith(ITEMS))) if clone else {}
+    items = {} if reference else dict(sorted((p, md) for p, md in pages.items() if p.startswith(ITEMS)))
     docs = {p: md for p, md in pages.items() if p not in items}
+    aside: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    if not reference:
+        docs = {p: _set_aside(p, md, aside) for p, md in docs.items()}
     if items:
         docs[_PROTO] = _prototype(next(iter(items.values())))
     with _locked(work):
@@ -167,27 +178,62 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
         _clean_leftovers(site_dir)
         fresh = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
         try:
-            running = _start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh))
-            with running:
-                files = data() if data else {}
+            with _start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh)) as running:
                 entries = search_entries(items, work / CONFIG) if items else []
                 log, _ = running.communicate()  # MkDocs' log, stderr into stdout
             if running.returncode != 0:
                 return Result(False, time.monotonic() - started, _problems(log))
-            if items:
-                layout = Layout.from_page((fresh / _PROTO_URL / "index.html").read_text(encoding="utf-8"))
-                layout.save(work)
-                shutil.rmtree(fresh / _PROTO_URL)
-                layout.write(fresh, items)
-                _merge_sitemap(fresh, items)
-            for rel, raw in files.items():
-                _write(fresh / rel, raw)
+            _put_back(fresh, aside)
+            with ThreadPoolExecutor(1) as pool:  # writing pages waits on the disk, not the CPU
+                files = pool.submit(_write_data, fresh, data)
+                if items:
+                    layout = Layout.from_page((fresh / _PROTO_URL / "index.html").read_text(encoding="utf-8"))
+                    layout.save(work)
+                    shutil.rmtree(fresh / _PROTO_URL)
+                    layout.write(fresh, items)
+                    _merge_sitemap(fresh, items)
+                files.result()
             _finish_index(fresh / "search" / "search_index.json", entries)
             _publishable(fresh)
             _swap(fresh, site_dir)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
     return Result(True, time.monotonic() - started, "")
+
+
+def _write_data(site: Path, data: Callable[[], Iterator[tuple[str, bytes]]] | None) -> None:
+    for rel, raw in data() if data else ():
+        _write(site / rel, raw)  # one file at a time: a 10,000-row XLSX is held only while made
+
+
+_ASIDE = "<!--gkml-aside-{}-->"
+
+
+def _set_aside(path: str, page: str, aside: dict[str, tuple[str, list[tuple[int, int]]]]) -> str:
+    """``page`` with each table replaced by a marker, for pages kept out of search only (for
+    the others the search plugin reads the tables); ``aside[path]`` keeps the page and where
+    its tables are, not copies of them."""
+    if not page.startswith("---\n") or not (_split(page)[0].get("search") or {}).get("exclude"):
+        return page
+    spans: list[tuple[int, int]] = []
+
+    def mark(match: re.Match[str]) -> str:
+        spans.append(match.span())
+        return _ASIDE.format(len(spans) - 1) + "\n"
+
+    marked = TABLE_BLOCK.sub(mark, page)
+    if spans:
+        aside[path] = (page, spans)
+    return marked
+
+
+def _put_back(site: Path, aside: Mapping[str, tuple[str, list[tuple[int, int]]]]) -> None:
+    for path, (source, spans) in aside.items():
+        html_file = site / page_url(path) / "index.html"
+        page = html_file.read_text(encoding="utf-8")
+        for n, (start, end) in enumerate(spans):
+            page = page.replace(_ASIDE.format(n), _STRIP.sub("", source[start:end].rstrip("\n")), 1)
+        html_file.write_text(page, encoding="utf-8")
 
 
 def refresh_items(work: Path, site_dir: Path, items: Mapping[str, str]) -> int:
@@ -222,7 +268,7 @@ _TITLE = "GKMLPROTOTYPETITLE"
 _BODY = f'<h1 id="item">{_TITLE}</h1>\n<p>GKMLPROTOTYPEBODY</p>'
 _LAYOUT = "item-layout.json"
 _STRIP = re.compile(r'\s?data-search-\w+="[^"]+"')
-"""What Material's search plugin removes from every page it indexes (on_page_context)."""
+"""What Material's search plugin removes from every page's HTML (on_page_context)."""
 
 
 def _split(page: str) -> tuple[dict[str, Any], str]:

@@ -49,10 +49,11 @@ from typing import Any, TextIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -161,18 +162,20 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None  # a new workbook always has its first sheet
-    ws.title = _SHEET_NAME_BAD.sub("_", title)[:31] or "目录"
+    """The sheet, streamed: openpyxl's write-only mode writes each row as it comes instead of
+    keeping every cell (a 10,000-row sheet held 110 MB), so layout is set up front."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_SHEET_NAME_BAD.sub("_", title)[:31] or "目录")
     cols = columns(site)
+    for i, c in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+    ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
     _title(ws, title, len(cols))
     _header(ws, cols)
     styles = _body_styles(ws, cols)
     for n, item in enumerate(items, 1):
         ws.append([_text_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
                                                                          strict=True)])
-    ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
     _save_reproducibly(wb, path)
 
 
@@ -216,38 +219,37 @@ def _save_reproducibly(wb: Workbook, path: Path) -> None:
     Path(path).write_bytes(out.getvalue())
 
 
-def _title(ws: Worksheet, title: str, width: int) -> None:
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = _CENTER
+def _title(ws: Any, title: str, width: int) -> None:
     ws.row_dimensions[1].height = 28
+    ws.merged_cells.add(CellRange(min_row=1, min_col=1, max_row=1, max_col=width))
+    ws.append([_styled(ws, title, font=Font(bold=True, size=14), alignment=_CENTER)])
 
 
-def _header(ws: Worksheet, cols: Sequence[Column]) -> None:
-    top, sub = TITLE_ROWS + 1, TITLE_ROWS + 2
-    first, second = _header_rows(cols)
-    ws.append(first)
-    ws.append(second)
+def _header(ws: Any, cols: Sequence[Column]) -> None:
+    top = TITLE_ROWS + 1
     start = 0
     for i in range(1, len(cols) + 1):
         if i == len(cols) or cols[i].group != cols[start].group:
             _merge_group(ws, cols, start, i, top)
             start = i
-    for row in (top, sub):
-        for cell in ws[row]:
-            cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BORDER
-            cell.alignment = _CENTER
-    for i, c in enumerate(cols, 1):
-        ws.column_dimensions[get_column_letter(i)].width = c.width
+    for row in _header_rows(cols):
+        ws.append([_styled(ws, value or None, font=Font(bold=True), fill=_HEAD_FILL, border=_BORDER,
+                           alignment=_CENTER) for value in row])
 
 
-def _merge_group(ws: Worksheet, cols: Sequence[Column], start: int, end: int, top: int) -> None:
+def _styled(ws: Any, value: str | None, **style: Any) -> Cell:
+    cell = WriteOnlyCell(ws, value=value)
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _merge_group(ws: Any, cols: Sequence[Column], start: int, end: int, top: int) -> None:
     """Merge a group's first-row cell across its columns, or an ungrouped cell down both rows."""
     if not cols[start].name:
-        ws.merge_cells(start_row=top, start_column=start + 1, end_row=top + 1, end_column=start + 1)
+        ws.merged_cells.add(CellRange(min_row=top, min_col=start + 1, max_row=top + 1, max_col=start + 1))
     elif end - start > 1:
-        ws.merge_cells(start_row=top, start_column=start + 1, end_row=top, end_column=end)
+        ws.merged_cells.add(CellRange(min_row=top, min_col=start + 1, max_row=top, max_col=end))
 
 
 def item_json(item: Item) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from builder import publish, render
-from builder.build import Extras, build_site, download_bytes, generate, site_extras
+from builder.build import Extras, build_site, download_files_of, generate, site_extras
 from builder.catalog import load_catalog
 from builder.history import read_history
 from builder.render import area_path, item_path
@@ -143,16 +143,16 @@ def test_rebuild_swaps_in_a_new_site(built_site: BuiltSite, tmp_path: Path) -> N
 
 
 def _build_both_ways(catalog: Path, out: Path) -> tuple[Path, Path]:
-    """The site with item pages laid out from the prototype, and with MkDocs rendering them."""
+    """The site as gkml builds it, and as MkDocs builds it with every page rendered whole."""
     loaded = load_catalog(catalog)
     assert loaded.ok, loaded.findings
     sites = []
-    for clone in (True, False):
-        site = out / ("layout" if clone else "mkdocs") / "site"
+    for reference in (False, True):
+        site = out / ("mkdocs" if reference else "layout") / "site"
         work = publish.work_dir(site)
         pages = generate(loaded, work, site_extras(loaded))
-        result = publish.build(work, site, pages, functools.partial(download_bytes, loaded.catalog()),
-                               clone=clone)
+        result = publish.build(work, site, pages, functools.partial(download_files_of, loaded.catalog()),
+                               reference=reference)
         assert result.ok, result.log
         sites.append(site)
     return sites[0], sites[1]
