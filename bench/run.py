@@ -1,6 +1,6 @@
 """The benchmark of issue #7: gkml against its baselines at 1,000 and 10,000 items, one table.
 
-    .venv/bin/python bench/run.py                      # 1,000 and 10,000 items (about 10 min)
+    .venv/bin/python bench/run.py                      # 1,000 and 10,000 items (about 3 min)
     .venv/bin/python bench/run.py --items 2000 --repeat 5
     .venv/bin/python bench/run.py --quick              # 50 items, no browser: a smoke run
 

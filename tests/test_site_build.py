@@ -220,10 +220,14 @@ def test_serve_refreshes_a_page_after_its_yaml_changes(tmp_path: Path) -> None:
             item.write_text(item.read_text(encoding="utf-8").replace("规划批准文件", "修改后的批准文件"),
                             encoding="utf-8")
             assert "修改后的批准文件" in _wait_for(url, "修改后的批准文件", proc, log)
+            # the open page is told to reload: its script polls this version
+            assert "/.gkml-reload" in urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+            version = urllib.request.urlopen(f"http://127.0.0.1:{port}/.gkml-reload", timeout=5).read()
+            assert int(version) >= 1
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
-    with pytest.raises(OSError):  # the MkDocs server went away with it
+    with pytest.raises(OSError):  # the preview server went away with it
         urllib.request.urlopen(url, timeout=2)
 
 
