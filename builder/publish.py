@@ -232,7 +232,10 @@ def _put_back(site: Path, aside: Mapping[str, tuple[str, list[tuple[int, int]]]]
         html_file = site / page_url(path) / "index.html"
         page = html_file.read_text(encoding="utf-8")
         for n, (start, end) in enumerate(spans):
-            page = page.replace(_ASIDE.format(n), _STRIP.sub("", source[start:end].rstrip("\n")), 1)
+            marker = _ASIDE.format(n)
+            if page.count(marker) != 1:  # never publish a page without its table
+                raise RuntimeError(f"{path}: table {n} not found in the rendered page (theme changed?)")
+            page = page.replace(marker, _STRIP.sub("", source[start:end].rstrip("\n")))
         html_file.write_text(page, encoding="utf-8")
 
 
