@@ -9,7 +9,7 @@ rejects goes through jsonschema as before, so findings never change.
 It must never accept what jsonschema rejects. It may reject what jsonschema accepts (that
 only costs time): anything it does not know exactly (a keyword it does not implement, an
 enum of lists, uniqueItems over non-strings, a format other than ``date``) makes it
-answer "no". ``tests/test_fastschema.py`` checks it agrees with jsonschema.
+answer "no". ``tests/test_fastpath.py`` checks it agrees with jsonschema.
 """
 
 from __future__ import annotations
