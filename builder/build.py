@@ -199,7 +199,13 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
     items = {i.code: i for i in load_catalog(root).catalog().items}
     if build_site(root, preview, out, err, lang) != 0:
         return 1
-    server = publish.Preview(preview, addr)
+    try:
+        server = publish.Preview(preview, addr)
+    except (OSError, ValueError) as exc:  # the port is taken, or the address is not host:port
+        why = getattr(exc, "strerror", None) or str(exc)
+        err.write(_say(lang, f"无法在 {addr} 上启动预览（{why}）。请换一个地址，例如 --addr 127.0.0.1:8001。",
+                       f"Cannot serve on {addr} ({why}); try another, e.g. --addr 127.0.0.1:8001.\n"))
+        return 1
     out.write(_say(lang, f"预览地址：{server.url}（按 Ctrl+C 结束）",
                    f"Serving on {server.url} (Ctrl+C to stop)\n"))
     out.flush()

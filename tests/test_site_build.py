@@ -231,6 +231,19 @@ def test_serve_refreshes_a_page_after_its_yaml_changes(tmp_path: Path) -> None:
         urllib.request.urlopen(url, timeout=2)
 
 
+def test_serve_on_a_taken_port_says_so(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "tests" / "golden" / "catalog", catalog)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", str(catalog), "--site-dir", str(tmp_path / "site"),
+                     "--addr", f"127.0.0.1:{port}")
+    assert result.code == 1
+    assert f"无法在 127.0.0.1:{port} 上启动预览" in result.err and "Traceback" not in result.err
+
+
 def _wait_for(url: str, needle: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> str:
     deadline = time.monotonic() + timeout
     body = ""
