@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from builder import publish
-from builder.build import Extras, download_files_of, site_pages
+from builder.build import Extras, download_data, site_pages
 from builder.catalog import load_catalog
 from builder.render import nav, site_title
 
@@ -44,11 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     pages = site_pages(loaded, catalog, Extras())
     times["render"] = time.monotonic() - t
     t = time.monotonic()
-    sum(len(raw) for _, raw in download_files_of(catalog))
+    sum(len(raw) for _, raw in download_data(catalog))
     times["downloads alone"] = time.monotonic() - t
     work = publish.work_dir(args.site_dir)
     publish.write_config(work, catalog.site, site_title(catalog.site), nav(catalog))
-    result = publish.build(work, args.site_dir, pages, lambda: download_files_of(catalog))
+    result = publish.build(work, args.site_dir, pages, lambda: download_data(catalog))
     times["publish"] = result.seconds
     assert result.ok, result.log
 

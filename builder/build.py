@@ -74,7 +74,7 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     pages = generate(loaded, work, extras)
     del loaded, extras  # the catalog's documents and marks are not needed any more
     _release_memory()
-    result = publish.build(work, site_dir, pages, lambda: download_files_of(catalog))
+    result = publish.build(work, site_dir, pages, lambda: download_data(catalog))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(_say(lang, "网站生成失败，原有网站保持不变。",
@@ -151,7 +151,7 @@ def _edit_base(catalog: Catalog, history: History) -> str:
 # --- downloads ---------------------------------------------------------------------------
 
 
-def download_files_of(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
+def download_data(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
     """Every data file of the 下载 page with its path in the site, made one at a time."""
     for d in download_files(catalog):
         part = Catalog(catalog.site, (d.area,), catalog.items_of(d.area)) if d.area else catalog

@@ -315,7 +315,7 @@ class Layout:
         """Write the pages of ``items`` into ``site``; ``atomic`` replaces each file whole
         (for a folder being served), else files are written in place (a fresh folder)."""
         for rel, item in items.items():
-            url = rel[:-3] + "/"
+            url = page_url(rel)
             raw = self.page(item, url).encode("utf-8")
             if atomic:
                 _write(site / url / "index.html", raw)
@@ -350,7 +350,7 @@ def search_entries(items: Mapping[str, str], config_path: Path) -> list[dict[str
     for rel, item in items.items():
         meta, body = _split(item)
         index.add_entry_from_context(SimpleNamespace(
-            meta=meta, content=_EXCLUDED.sub("", body), toc=[], url=rel[:-3] + "/", title=meta["title"]))
+            meta=meta, content=_EXCLUDED.sub("", body), toc=[], url=page_url(rel), title=meta["title"]))
     return index.entries
 
 
@@ -382,7 +382,7 @@ def _merge_sitemap(site: Path, items: Mapping[str, str]) -> None:
     start = xml.rfind("\n", 0, start) + 1
     end = xml.index("</url>", at) + len("</url>\n")
     entry = xml[start:end]
-    xml = xml[:start] + "".join(entry.replace(marker, rel[:-3] + "/") for rel in items) + xml[end:]
+    xml = xml[:start] + "".join(entry.replace(marker, page_url(rel)) for rel in items) + xml[end:]
     raw = xml.encode("utf-8")
     path.write_bytes(raw)
     gz = site / "sitemap.xml.gz"

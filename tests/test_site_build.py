@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from builder import publish, render
-from builder.build import Extras, build_site, download_files_of, generate, site_extras
+from builder.build import Extras, build_site, download_data, generate, site_extras
 from builder.catalog import load_catalog
 from builder.history import read_history
 from builder.render import area_path, item_path
@@ -151,7 +151,7 @@ def _build_both_ways(catalog: Path, out: Path) -> tuple[Path, Path]:
         site = out / ("mkdocs" if reference else "layout") / "site"
         work = publish.work_dir(site)
         pages = generate(loaded, work, site_extras(loaded))
-        result = publish.build(work, site, pages, functools.partial(download_files_of, loaded.catalog()),
+        result = publish.build(work, site, pages, functools.partial(download_data, loaded.catalog()),
                                reference=reference)
         assert result.ok, result.log
         sites.append(site)
