@@ -17,10 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from builder import publish
-from builder.build import Extras, download_data, site_pages
 from builder.catalog import load_catalog
-from builder.render import nav, site_title
+from builder.site import publish
+from builder.site.build import Extras, site_pages
+from builder.site.config import write_config
+from builder.site.docs import work_dir
+from builder.site.downloads import download_data
+from builder.site.render import nav, site_title
 
 
 def size(folder: Path) -> int:
@@ -46,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     t = time.monotonic()
     sum(len(raw) for _, raw in download_data(catalog))
     times["downloads alone"] = time.monotonic() - t
-    work = publish.work_dir(args.site_dir)
-    publish.write_config(work, catalog.site, site_title(catalog.site), nav(catalog))
+    work = work_dir(args.site_dir)
+    write_config(work, catalog.site, site_title(catalog.site), nav(catalog))
     result = publish.build(work, args.site_dir, pages, lambda: download_data(catalog))
     times["publish"] = result.seconds
     assert result.ok, result.log

@@ -24,14 +24,14 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
+from builder import resources
 from builder.findings import Finding
 from builder.load import Coerced, Document, Positions
 
-_PACKAGE = Path(__file__).resolve().parent
-_SCHEMAS = _PACKAGE.parent / "schema"
 Loaded = tuple[Document, list[Finding]]
 """A file's document and its own schema findings (the loader's are in ``doc.findings``)."""
 T = TypeVar("T")
@@ -41,10 +41,10 @@ T = TypeVar("T")
 def fingerprint() -> str:
     """A hash of gkml's code and rules: results computed under another one are never used."""
     h = hashlib.sha256()
-    for path in sorted([*_PACKAGE.glob("*.py"), *_SCHEMAS.glob("*")]):
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    code = sorted(Path(str(files("builder"))).rglob("*.py"))  # subpackages included
+    for path in [*code, *resources.data_files()]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -19,14 +19,14 @@ from typing import NoReturn, TextIO, cast
 
 from builder import __version__
 from builder.catalog import catalog_root, display_path, path_not_found, validate_catalog
-from builder.check import check_path
-from builder.check_report import FORMATS as CHECK_FORMATS
-from builder.check_report import write_report
-from builder.clerk import add_commands as _add_clerk_commands
+from builder.check.report import FORMATS as CHECK_FORMATS
+from builder.check.report import write_report
+from builder.check.rulebook import RulesError, load_rules
+from builder.check.score import check_path
+from builder.clerk.commands import add_commands as _add_clerk_commands
 from builder.findings import Finding, Lang, errors
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
-from builder.rulebook import RulesError, load_rules
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -111,7 +111,7 @@ def _site_args(p: argparse.ArgumentParser, site_help: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from builder.build import build_site  # imported late: validate needs none of it
+    from builder.site.build import build_site  # imported late: validate needs none of it
 
     if _no_catalog(args, out):
         return 2
@@ -119,7 +119,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from builder.build import serve
+    from builder.site.serve import serve
 
     if _no_catalog(args, out):
         return 2

@@ -18,11 +18,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from builder import resources
 from builder.fastschema import Check, compile_schema
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 Kind = Literal["item", "area", "site"]
 
 DATE_KEYS = frozenset({"until"})
@@ -68,7 +67,8 @@ class Schema:
 
 @functools.cache
 def raw_schema(kind: Kind) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    path = resources.schema_dir() / f"{kind}.schema.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
@@ -102,7 +102,7 @@ def _labels(node: Any) -> Iterator[tuple[str, tuple[str, str]]]:
 
 @functools.cache
 def placeholders() -> frozenset[str]:
-    rules = yaml.safe_load((SCHEMA_DIR / "rules.yml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load((resources.schema_dir() / "rules.yml").read_text(encoding="utf-8"))
     return frozenset(str(p).casefold() for p in rules["placeholders"])
 
 

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
 
 from builder.model import Item
-from builder.render import area_path
+from builder.site.render import area_path
 from tests.conftest import ROOT
 from tests.sitekit import XSS_CODE, BuiltSite, serve_dir
 

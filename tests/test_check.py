@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import NO_SUBJECT, CheckResult, Tally, check_path
-from builder.rulebook import RulesError, load_rules
+from builder.check.rulebook import RulesError, load_rules
+from builder.check.score import NO_SUBJECT, CheckResult, Tally, check_path
 
 FIXTURES = Path(__file__).resolve().parent / "check_fixtures"
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from builder.check import CheckResult, check_path
-from builder.check_pages import item_section, methodology_page, score_page
-from builder.rulebook import load_rules
+from builder.check.rulebook import load_rules
+from builder.check.score import CheckResult, check_path
+from builder.site.check_pages import item_section, methodology_page, score_page
 from tests.test_check import lay
 
 VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr"}

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from builder.catalog import official_channels
-from builder.fmt import dumps
-from builder.rows import is_ditto, split_basis, tick
+from builder.clerk.fmt import dumps
+from builder.clerk.rows import is_ditto, split_basis, tick
 from builder.validate import is_placeholder
 from tests.conftest import EXAMPLES, ROOT, run
 

@@ -22,7 +22,8 @@ from builder import parallel
 from builder.catalog import validate_catalog
 from builder.fastschema import compile_schema
 from builder.load import Document, parse_bytes
-from builder.validate import SCHEMA_DIR, Kind, raw_schema, schema
+from builder.resources import schema_dir
+from builder.validate import Kind, raw_schema, schema
 from tests.conftest import EXAMPLES, ROOT, lay_case
 
 FILES = sorted({*(ROOT / "tests").rglob("*.yml"), *(ROOT / "catalog").rglob("*.yml")})
@@ -86,8 +87,8 @@ def test_compiled_schemas_agree_with_jsonschema(path: Path) -> None:
 
 def test_every_schema_compiles() -> None:
     """A schema the compiler cannot reproduce would silently send every file to jsonschema."""
-    rules = json.loads((SCHEMA_DIR / "rules.schema.json").read_text(encoding="utf-8"))
-    assert compile_schema(rules)(yaml.safe_load((SCHEMA_DIR / "rules.yml").read_bytes()))
+    rules = json.loads((schema_dir() / "rules.schema.json").read_text(encoding="utf-8"))
+    assert compile_schema(rules)(yaml.safe_load((schema_dir() / "rules.yml").read_bytes()))
     for kind in KINDS:
         assert compile_schema(raw_schema(kind)) is not compile_schema({"patternProperties": {}})
 

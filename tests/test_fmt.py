@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.fmt import format_text
+from builder.clerk.fmt import format_text
 from builder.model import ITEM_KEYS
 from tests.conftest import EXAMPLES, ROOT, run
 from tests.test_export import item

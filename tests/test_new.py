@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.fmt import format_text
-from builder.new import write_new
+from builder.clerk.fmt import format_text
+from builder.clerk.new import write_new
 from tests.conftest import EXAMPLES, ROOT, run
 
 

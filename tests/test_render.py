@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from builder.catalog import load_catalog
 from builder.markup import text, title, url
 from builder.model import Catalog
-from builder.pages import download_files, schema_files
-from builder.render import ABOUT, area_path, broken_links, item_path, nav, render_site
 from builder.report import codes_markdown
+from builder.site.pages import download_files, schema_files
+from builder.site.render import ABOUT, area_path, broken_links, item_path, nav, render_site
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("GKML_UPDATE_GOLDENS") == "1"

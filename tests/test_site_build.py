@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from builder import publish, render
-from builder.build import Extras, build_site, download_data, generate, site_extras
 from builder.catalog import load_catalog
-from builder.history import read_history
-from builder.render import area_path, item_path
+from builder.site import publish, render
+from builder.site.build import Extras, build_site, generate, site_extras
+from builder.site.docs import work_dir, write_docs
+from builder.site.downloads import download_data
+from builder.site.history import read_history
+from builder.site.mkdocs import check_tools
+from builder.site.render import area_path, item_path
 from tests.conftest import ROOT, run
 from tests.sitekit import XSS_CODE, BuiltSite
 from tests.test_check import lay
@@ -44,7 +47,7 @@ def page(site: Path, path: str) -> str:
 def test_jieba_is_importable() -> None:
     import jieba  # noqa: F401  (without it Chinese search silently finds nothing)
 
-    assert publish.check_tools() == ""
+    assert check_tools() == ""
 
 
 def test_vendored_tablesort_is_the_pinned_release() -> None:
@@ -149,7 +152,7 @@ def _build_both_ways(catalog: Path, out: Path) -> tuple[Path, Path]:
     sites = []
     for reference in (False, True):
         site = out / ("mkdocs" if reference else "layout") / "site"
-        work = publish.work_dir(site)
+        work = work_dir(site)
         pages = generate(loaded, work, site_extras(loaded))
         result = publish.build(work, site, pages, functools.partial(download_data, loaded.catalog()),
                                reference=reference)
@@ -181,9 +184,9 @@ def test_item_pages_from_the_prototype_are_mkdocs_own(
 
 def test_docs_folder_writes_only_what_changed(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    assert publish.write_docs(docs, {"a.md": "一", "sub/b.md": "二", "c.bin": b"\x00"}) == 3
+    assert write_docs(docs, {"a.md": "一", "sub/b.md": "二", "c.bin": b"\x00"}) == 3
     stamp = (docs / "a.md").stat().st_mtime_ns
-    assert publish.write_docs(docs, {"a.md": "一", "c.bin": b"\x01"}) == 1
+    assert write_docs(docs, {"a.md": "一", "c.bin": b"\x01"}) == 1
     assert (docs / "a.md").stat().st_mtime_ns == stamp
     assert not (docs / "sub").exists() and (docs / "c.bin").read_bytes() == b"\x01"
 

@@ -1,0 +1,411 @@
+"""Gather stage: read a whole catalog folder, validate every file, check across files.
+
+Layout (the data contract)::
+
+    catalog/site.yml               jurisdiction, levels, code pattern, publisher
+    catalog/<area>/_area.yml       one pilot area
+    catalog/<area>/<CODE>.yml      one item; the file name is its code
+
+Every file is loaded even when others fail, so one broken file never hides the
+findings of the rest; ``LoadedCatalog`` is the single hand-off to reporters, the
+check and the site.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from builder.cache import Cache, Loaded, cached_findings
+from builder.findings import Finding, Severity
+from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positions
+from builder.model import Area, Catalog, Item, Site
+from builder.parallel import ordered_map
+from builder.revision import manifest_sha256
+from builder.validate import Kind, find, raw_schema, schema, validate_document
+
+SITE_FILE = "site.yml"
+AREA_FILE = "_area.yml"
+_OTHER_CHANNEL = re.compile(r"^其他[：:]\s*\S")
+
+
+@dataclass
+class Entry:
+    """One item file: its loaded document and where it sits."""
+
+    doc: Document
+    area: str
+    """Slug of the folder it sits in ('' when it is not in an area folder)."""
+    rel: str
+    """Path relative to the catalog folder, '/'-separated."""
+
+    @property
+    def stem(self) -> str:
+        return Path(self.rel).stem
+
+
+@dataclass
+class LoadedCatalog:
+    root: Path
+    site: Site
+    areas: dict[str, Area]
+    entries: list[Entry]
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    """How many .yml files were read."""
+    scan: Scan | None = field(default=None, repr=False, compare=False)
+    """What was read, and each file's hash (for the content hash of a report)."""
+    _typed: Catalog | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def catalog(self) -> Catalog:
+        """The typed catalog (built once); only meaningful when ``ok``."""
+        if self._typed is None:
+            self._typed = self._build_catalog()
+        return self._typed
+
+    def _build_catalog(self) -> Catalog:
+        order = {a.slug: (a.order, a.slug) for a in self.areas.values()}
+        items = [
+            Item.from_data(e.area, e.rel, e.doc.data) for e in self.entries
+            if isinstance(e.doc.data, dict) and e.area in self.areas
+        ]
+        items.sort(key=lambda i: (order[i.area], i.code))
+        areas = sorted(self.areas.values(), key=lambda a: (a.order, a.slug))
+        return Catalog(self.site, tuple(areas), tuple(items))
+
+
+def path_not_found(path: Path) -> Finding:
+    """The finding for a path given on the command line that does not exist."""
+    return Finding("path-not-found", display_path(path), 1, 1, params={"path": str(path)})
+
+
+def display_path(path: Path) -> str:
+    """A path as a clerk would type it: relative to the working directory when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def load_catalog(root: Path) -> LoadedCatalog:
+    return scan_catalog(root).load()
+
+
+def validate_catalog(root: Path) -> tuple[list[Finding], int]:
+    """`gkml validate` of a whole folder: (findings, files read). When no byte of the catalog
+    (nor gkml, nor the day, which decides expired exemptions) changed since the last run,
+    the findings come from the cache without parsing anything."""
+    scan = scan_catalog(root)
+    key = f"{scan.digest()}:{date.today().isoformat()}:{Path.cwd()}"
+
+    def compute() -> tuple[list[Finding], int]:
+        loaded = scan.load()
+        return loaded.findings, loaded.files
+
+    return cached_findings(root, key, compute)
+
+
+@dataclass
+class Scan:
+    """Every file of a catalog folder, found, read and hashed once; ``load`` does the rest."""
+
+    root: Path
+    found: list[Finding]
+    site: Path | None
+    areas: dict[str, Path]
+    items: list[tuple[Path, str]]
+    raw: dict[Path, bytes | None]
+    digests: dict[Path, str | None]
+    files: list[Path]
+    """Every file in the folder (as the content hash counts them), in order."""
+    rel: dict[Path, str]
+    """Each file's path relative to the folder, '/'-separated."""
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for path in sorted(self.digests):
+            h.update(f"{path}\0{self.digests[path]}\0".encode())
+        h.update(repr([(f.code, f.file) for f in self.found]).encode())
+        return h.hexdigest()
+
+    def content_sha256(self) -> str:
+        """``revision.catalog_sha256`` of the folder, from the hashes already taken (a file
+        not read, such as a stray .txt or a broken link, is looked at as that function does)."""
+        def counted(path: Path) -> bool:
+            return bool(self.digests.get(path)) or path.is_file()  # one that was read is a file
+
+        return manifest_sha256((self.rel[p], self.digests.get(p) or _sha256(p))
+                               for p in self.files if counted(p))
+
+    def load(self) -> LoadedCatalog:
+        return _load_scanned(self)
+
+
+def scan_catalog(root: Path) -> Scan:
+    found: list[Finding] = []
+    files, rel = _files(root)
+    site, areas, items = _discover(root, files, rel, found)
+    paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
+    raw = {p: _read(p) for p in paths}
+    digests = {p: hashlib.sha256(b).hexdigest() if b is not None else None for p, b in raw.items()}
+    return Scan(root, found, site, areas, items, raw, digests, files, rel)
+
+
+def _load_scanned(scan: Scan) -> LoadedCatalog:
+    root, found = scan.root, list(scan.found)
+    jobs: list[tuple[Path, Kind]] = [(scan.site, "site")] if scan.site else []
+    jobs += [(p, "area") for p in scan.areas.values()]
+    jobs += [(p, "item") for p, _ in scan.items]
+    done = dict(zip((p for p, _ in jobs), _load_all(scan, jobs), strict=True))
+    site = _load_site(root, done[scan.site] if scan.site else None, found)
+    areas = _load_areas({slug: done[p] for slug, p in scan.areas.items()}, found)
+    entries = []
+    for path, slug in scan.items:
+        doc, problems = done[path]
+        entries.append(Entry(doc, slug, scan.rel[path]))
+        found += doc.findings + problems
+    found += _cross_checks(site, areas, entries, set(scan.areas))
+    files = len(entries) + len(scan.areas) + (scan.site is not None)
+    return LoadedCatalog(root, site, areas, entries, found, files, scan)
+
+
+def _load_all(scan: Scan, jobs: list[tuple[Path, Kind]]) -> list[Loaded]:
+    """Each file's document and findings: from the cache, else computed (on two cores when many)."""
+    cache = Cache(scan.root)
+    shown = _display_under(scan.root)
+    files = [shown(scan.rel[path]) for path, _ in jobs]
+    # The same bytes validate differently as an item, an area or the site file.
+    keys = [f"{kind}:{scan.digests[path]}" if scan.digests[path] else None for path, kind in jobs]
+    out = [_cached(cache, key, scan.raw[path], file)
+           for (path, _), key, file in zip(jobs, keys, files, strict=True)]
+    todo = [i for i, loaded in enumerate(out) if loaded is None]
+    work = [(*jobs[i], scan.raw[jobs[i][0]], files[i]) for i in todo]
+    for i, loaded in zip(todo, ordered_map(_compute, work), strict=True):
+        out[i] = loaded
+        cache.keep(keys[i], loaded)
+    cache.save()
+    return [loaded for loaded in out if loaded is not None]
+
+
+def _cached(cache: Cache, key: str | None, raw: bytes | None, file: str) -> Loaded | None:
+    if raw is None:
+        return None
+    return cache.lookup(key, file, functools.partial(positions, raw, file))
+
+
+def _compute(job: tuple[Path, Kind, bytes | None, str]) -> Loaded:
+    path, kind, raw, file = job
+    doc = load_document(path, file) if raw is None else parse_bytes(raw, file)
+    return doc, validate_document(doc, kind)
+
+
+def _display_under(root: Path) -> Callable[[str], str]:
+    """``display_path`` of the files under ``root`` by their relative path, with one
+    ``relpath`` for the folder instead of one per file."""
+    base = display_path(root)
+    if base == ".":
+        return lambda rel: rel
+    base = base.rstrip("/")
+    return lambda rel: f"{base}/{rel}"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None when it is too large (or unreadable) to be worth caching."""
+    try:
+        return None if path.stat().st_size > MAX_BYTES else path.read_bytes()
+    except OSError:
+        return None
+
+
+def catalog_root(path: Path) -> Path:
+    """The catalog folder a file belongs to (for `gkml validate catalog/cxgh/CXGH-001.yml`)."""
+    if path.is_dir():
+        return path
+    if path.name == SITE_FILE:
+        return path.parent
+    if path.name == AREA_FILE or (path.parent / AREA_FILE).exists():
+        return path.parent.parent
+    return path.parent
+
+
+def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[Finding]
+              ) -> tuple[Path | None, dict[str, Path], list[tuple[Path, str]]]:
+    site: Path | None = None
+    areas: dict[str, Path] = {}
+    items: list[tuple[Path, str]] = []
+    shown = _display_under(root)
+    for path in files:
+        parts = rel[path].split("/")
+        if not parts[-1].endswith(".yml"):
+            found.append(Finding("file-ignored", shown(rel[path]), 1, 1, params={"name": path.name}))
+        elif parts == [SITE_FILE]:
+            site = path
+        elif len(parts) == 2 and parts[1] == AREA_FILE:
+            areas[parts[0]] = path
+        elif len(parts) == 2:
+            items.append((path, parts[0]))
+        else:
+            found.append(Finding("item-outside-area", shown(rel[path]), 1, 1))
+    return site, areas, items
+
+
+def _files(root: Path) -> tuple[list[Path], dict[Path, str]]:
+    """Every file not hidden (nor in a hidden folder), sorted as paths sort, with its relative
+    path; plain strings until the end, since pathlib costs 10 µs a file."""
+    found: list[tuple[list[str], str]] = []
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        inner = os.path.relpath(dirpath, top)
+        prefix = [] if inner == "." else inner.split(os.sep)  # noqa: PTH206  (see the docstring)
+        found += [([*prefix, name], os.path.join(dirpath, name))  # noqa: PTH118
+                  for name in filenames if not name.startswith(".")]
+    found.sort(key=lambda pair: pair[0])
+    paths = [Path(full) for _, full in found]
+    return paths, {p: "/".join(parts) for p, (parts, _) in zip(paths, found, strict=True)}
+
+
+def _load_site(root: Path, loaded: Loaded | None, found: list[Finding]) -> Site:
+    if loaded is None:
+        found.append(Finding("site-missing", display_path(root / SITE_FILE), 1, 1))
+        return Site()
+    doc, own = loaded
+    problems = doc.findings + own
+    found += problems
+    if not isinstance(doc.data, dict):
+        return Site()
+    usable = {k: v for k, v in doc.data.items()
+              if not any(f.path.startswith(f"$.{k}") for f in problems)}
+    site = Site.from_data(usable)
+    try:
+        re.compile(site.code_pattern.replace("{prefix}", "X"))
+    except re.error as exc:
+        found.append(find(doc, schema("site"), "site-bad-pattern", ("code_pattern",),
+                          pattern=site.code_pattern, detail=str(exc)))
+        site = Site.from_data({**usable, "code_pattern": Site().code_pattern})
+    return site
+
+
+def _load_areas(docs: dict[str, Loaded], found: list[Finding]) -> dict[str, Area]:
+    areas: dict[str, Area] = {}
+    by_prefix: dict[str, str] = {}
+    for slug, (doc, own) in docs.items():
+        problems = doc.findings + own
+        found += problems
+        if problems and any(f.severity is Severity.ERROR for f in problems):
+            continue
+        area = Area.from_data(slug, doc.data)
+        if area.prefix in by_prefix:
+            found.append(find(doc, schema("area"), "area-prefix-duplicate", ("prefix",),
+                              prefix=area.prefix, other=by_prefix[area.prefix]))
+        by_prefix[area.prefix] = area.name
+        areas[slug] = area
+    return areas
+
+
+def _cross_checks(site: Site, areas: dict[str, Area], entries: list[Entry],
+                  area_folders: set[str]) -> list[Finding]:
+    found: list[Finding] = []
+    missing_meta = sorted({e.area for e in entries} - area_folders)
+    for folder in missing_meta:
+        first = next(e for e in entries if e.area == folder)
+        found.append(Finding("area-missing-meta", first.doc.file, 1, 1, params={"folder": folder}))
+    first_with: dict[str, Entry] = {}
+    for e in entries:
+        if isinstance(e.doc.data, dict):
+            found += _item_checks(site, areas.get(e.area), e, first_with)
+    return found
+
+
+def _item_checks(site: Site, area: Area | None, e: Entry, first_with: dict[str, Entry]
+                 ) -> Iterator[Finding]:
+    data, sch = e.doc.data, schema("item")
+    code = data.get("code")
+    if isinstance(code, str) and code:
+        yield from _code_checks(site, area, e, code)
+        if code in first_with:
+            other = first_with[code]
+            yield find(e.doc, sch, "code-duplicate", ("code",), code=code, other=other.doc.file)
+            yield find(other.doc, sch, "code-duplicate", ("code",), code=code, other=e.doc.file)
+        else:
+            first_with[code] = e
+    allowed = _channels(area)
+    for i, ch in _strings(data.get("channels")):
+        if ch not in allowed and not _OTHER_CHANNEL.match(ch):
+            zh, en = _suggest_channel(ch, allowed)
+            yield find(e.doc, sch, "channel-unknown", ("channels", i), value=ch,
+                       suggestion=zh, suggestion_en=en)
+    for i, lv in _strings(data.get("levels")):
+        if lv not in site.levels:
+            yield find(e.doc, sch, "level-unknown", ("levels", i), value=lv,
+                       levels="、".join(site.levels))
+    if data.get("audience_group") and data.get("audience") == "全社会":
+        yield find(e.doc, sch, "audience-group-unused", ("audience_group",), value="全社会")
+    yield from _expired(e)
+
+
+def _code_checks(site: Site, area: Area | None, e: Entry, code: str) -> Iterator[Finding]:
+    sch = schema("item")
+    if code != e.stem:
+        yield find(e.doc, sch, "code-filename", ("code",), code=code, stem=e.stem)
+    if area is None:
+        return
+    if not code.startswith(f"{area.prefix}-") and not code.startswith(area.prefix):
+        yield find(e.doc, sch, "code-prefix", ("code",), code=code, area=area.name,
+                   prefix=area.prefix)
+        return
+    pattern = site.code_pattern.replace("{prefix}", re.escape(area.prefix))
+    if not re.match(pattern, code):
+        yield find(e.doc, sch, "code-format", ("code",), code=code, pattern=pattern,
+                   example=f"{area.prefix}-001")
+
+
+def _strings(value: Any) -> Iterable[tuple[int, str]]:
+    if isinstance(value, list):
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, str)]
+    return []
+
+
+def official_channels() -> tuple[str, ...]:
+    return tuple(raw_schema("item")["$defs"]["officialChannel"]["enum"])
+
+
+def _channels(area: Area | None) -> frozenset[str]:
+    return frozenset(official_channels()) | frozenset(area.channels if area else ())
+
+
+def _suggest_channel(value: str, allowed: frozenset[str]) -> tuple[str, str]:
+    guess = next(iter(difflib.get_close_matches(value, sorted(allowed), 1, 0.5)), None)
+    other = f"清单外的渠道请写成“其他：{value}”。"
+    other_en = f"A channel outside the checklist is written '其他：{value}'."
+    if guess:
+        return f"你是不是要写“{guess}”？{other}", f"Did you mean '{guess}'? {other_en}"
+    return other, other_en
+
+
+def _expired(e: Entry) -> Iterator[Finding]:
+    exemptions = e.doc.data.get("exemptions")
+    if not isinstance(exemptions, list):
+        return
+    today = date.today().isoformat()
+    sch = schema("item")
+    for i, ex in enumerate(exemptions):
+        if isinstance(ex, dict) and isinstance(ex.get("until"), str) and ex["until"] < today:
+            element = str(ex.get("element", ""))
+            zh, en = sch.label(element)
+            yield e.doc.finding("exemption-expired", ("exemptions", i, "until"), element,
+                                label=zh, label_en=en, until=ex["until"])

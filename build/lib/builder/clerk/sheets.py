@@ -1,0 +1,228 @@
+"""Read spreadsheets as counties publish them: grids of text, and where each element's column is.
+
+Two steps, both pure apart from reading the file:
+
+- ``read_grids(path)``: an .xlsx workbook (every sheet) or a .csv file as rows of cell
+  texts. Merged cells are filled with their top-left value, which is what a merged
+  一级事项 spanning rows, or 公开事项 spanning its sub-columns, means. A CSV that is not
+  UTF-8 is read as GB18030 (what Excel on Chinese Windows writes).
+- ``find_layout(grid, site)``: finds the header (one row, or the official two rows),
+  whichever of the spelling variants it uses (``official-format.md`` a.2), and maps each
+  column to a ``Field``: an element, one tick column (主动, 县级 …), or an extra column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from builder.tables import csv_unescape
+
+HEADER_SCAN = 15
+"""Rows searched for the header: title rows, 填报单位 and 填报时间 lines come first."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    sheet: str
+    rows: list[list[str]]
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; ``code`` is the finding code to report."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code)
+        self.code, self.detail = code, detail
+
+
+def cell_ref(row: int, col: int) -> str:
+    """'C12' for 0-based ``row``/``col``."""
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def read_grids(path: Path) -> tuple[list[Grid], bool]:
+    """The file's sheets as grids, and whether a CSV had to be read as GB18030."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise ReadError("import-xls")
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix not in (".xlsx", ".xlsm"):
+        raise ReadError("import-format", path.suffix or path.name)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or misnamed file
+        raise ReadError("import-format", f"{type(exc).__name__}: {exc}") from exc
+    return [Grid(ws.title, _sheet_rows(ws)) for ws in wb.worksheets], False
+
+
+def _read_csv(path: Path) -> tuple[list[Grid], bool]:
+    raw = path.read_bytes()
+    try:
+        text, legacy = raw.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        try:
+            text, legacy = raw.decode("gb18030"), True
+        except UnicodeDecodeError as exc:
+            raise ReadError("import-format", "CSV 既不是 UTF-8 也不是 GBK / neither UTF-8 nor GBK") from exc
+    rows = [[clean(csv_unescape(c)) for c in row] for row in csv.reader(io.StringIO(text))]
+    return [Grid(path.stem, rows)], legacy
+
+
+def _sheet_rows(ws: Worksheet) -> list[list[str]]:
+    rows = [[clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    for merged in ws.merged_cells.ranges:
+        top = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                rows[r][c] = top
+    return rows
+
+
+def clean(value: Any) -> str:
+    """A cell's text: trimmed lines, Windows line ends and non-breaking spaces normalised."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date | dt.datetime):
+        value = value.isoformat()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return "\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
+
+
+# --- header --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """What one column holds. ``kind`` is an element key, a tick kind or 'extra'."""
+
+    kind: str
+    name: str
+    """The header's own text, as shown to the clerk in findings."""
+    value: str = ""
+    """For tick columns: the level or channel the tick stands for."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    header_rows: int
+    """0-based index of the first row after the header."""
+    fields: list[Field]
+
+    def has(self, *kinds: str) -> bool:
+        return any(f.kind in kinds for f in self.fields)
+
+
+_NOTE = re.compile(r"[（(][^（）()]*[）)]|【[^】]*】")
+_TOP = (  # (pattern on the normalised header text, kind); the first match wins
+    (r"^序号|^编号$", "number"), (r"事项编[码号]|事项代码|^编码", "code"),
+    (r"^一级", "level1"), (r"^二级", "level2"), (r"^三级", "level3"),
+    (r"公开事项|事项名称|^事项$", "name"), (r"公开内容|^内容", "content"),
+    (r"依据", "basis"), (r"时限", "time_limit"), (r"主体", "subject"),
+    (r"渠道|载体", "channels"), (r"对象", "audience"), (r"方式", "method"),
+    (r"层级", "levels"), (r"情况说明|备注|^说明", "notes"),
+    (r"^全社会", "audience_all"), (r"^特定群", "audience_group"),
+    (r"^主动", "method_active"), (r"^依申请", "method_request"),
+)
+_SUB = {  # group kind → ((pattern, kind), ...) for the second header row
+    "name": ((r"^一级(事项)?$", "level1"), (r"^二级(事项)?$", "level2"), (r"^三级(事项)?$", "level3")),
+    "audience": ((r"^全社会", "audience_all"), (r"^特定群", "audience_group")),
+    "method": ((r"^主动", "method_active"), (r"^依申请", "method_request")),
+}
+_GROUPS = frozenset({"name", "audience", "method", "levels", "channels"})
+
+
+def normalise(header: str) -> str:
+    """Header text without spaces, breaks or bracketed notes: 公开内容（要素）及要求 → 公开内容及要求."""
+    return _NOTE.sub("", re.sub(r"\s+", "", header)).strip("*＊:：")
+
+
+def _top_kind(text: str) -> str:
+    norm = normalise(text)
+    return next((kind for pat, kind in _TOP if re.search(pat, norm)), "extra") if norm else ""
+
+
+def find_layout(grid: Grid) -> Layout | None:
+    for i, row in enumerate(grid.rows[:HEADER_SCAN]):
+        kinds = {_top_kind(c) for c in row} - {"", "extra", "number"}
+        if len(kinds) >= 3:
+            return _layout(grid.rows, i)
+    return None
+
+
+def _layout(rows: Sequence[list[str]], at: int) -> Layout:
+    sub = rows[at + 1] if at + 1 < len(rows) else []
+    top = _carry_groups(rows[at], sub)
+    if not _is_sub_header(top, sub):
+        return Layout(at + 1, [_single(c) for c in rows[at]])
+    fields = [_field(t, sub[i] if i < len(sub) else "") for i, t in enumerate(top)]
+    return Layout(at + 2, fields)
+
+
+def _is_sub_header(top: list[str], sub: list[str]) -> bool:
+    """The row below the header is its second row when it names sub-columns under groups
+    (一级事项, 全社会, 县级 …) and holds nothing else but the header's own merged texts.
+    A data row fails the second test: its 公开内容 cell is not the header's."""
+    named = False
+    for i, text in enumerate(top):
+        below = sub[i] if i < len(sub) else ""
+        if _top_kind(text) in _GROUPS and below and normalise(below) != normalise(text):
+            named = True
+        elif below and normalise(below) != normalise(text):
+            return False
+    return named
+
+
+def _carry_groups(top: list[str], sub: list[str]) -> list[str]:
+    """In a CSV (or a table pasted without merges) a group's name stands over its first column only."""
+    out: list[str] = []
+    for i, text in enumerate(top):
+        below = sub[i] if i < len(sub) else ""
+        carried = not text and below and out and _top_kind(out[-1]) in _GROUPS
+        out.append(out[-1] if carried else text)
+    return out
+
+
+def _single(text: str) -> Field:
+    kind = _top_kind(text)
+    return Field("level2" if kind == "name" else kind, text)
+
+
+def _field(top: str, sub: str) -> Field:
+    kind = _top_kind(top)
+    if kind not in _GROUPS or not sub or normalise(sub) == normalise(top):
+        return _single(top)
+    label = f"{top}/{sub}"
+    for pat, sub_kind in _SUB.get(kind, ()):
+        if re.search(pat, normalise(sub)):
+            return Field(sub_kind, label)
+    if kind == "levels":
+        return Field("level_tick", label, re.sub(r"\s+", "", sub))
+    if kind == "channels":
+        return Field("channel_tick", label, sub)
+    return Field("extra", label)
+
+
+def data_rows(grid: Grid, layout: Layout) -> Iterator[tuple[int, list[str]]]:
+    """(0-based row index, cells) for every row below the header that holds anything."""
+    header = [normalise(c) for c in grid.rows[layout.header_rows - 1]]
+    for i in range(layout.header_rows, len(grid.rows)):
+        row = grid.rows[i] + [""] * (len(layout.fields) - len(grid.rows[i]))
+        if any(row) and [normalise(c) for c in row] != header:
+            yield i, row

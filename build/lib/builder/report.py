@@ -1,0 +1,96 @@
+"""Reporters: the same findings as text for a clerk, JSON for tools, annotations for GitHub.
+
+A reporter only formats; it never decides what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from builder.findings import CODES, Finding, Lang, Severity, sort_key
+
+
+def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    return {"files": files, "errors": errors, "warnings": len(findings) - errors,
+            "ok": errors == 0}
+
+
+def as_dict(f: Finding, lang: Lang) -> dict[str, object]:
+    message, hint = f.text(lang)
+    return {"code": f.code, "severity": f.severity.value, "file": f.file, "line": f.line,
+            "column": f.column, "path": f.path, "element": f.element_label(lang),
+            "message": message, "hint": hint}
+
+
+def _where(f: Finding) -> str:
+    if f.line:
+        return f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}"
+    return f.file
+
+
+def text(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> None:
+    for f in sorted(findings, key=sort_key):
+        message, hint = f.text(lang)
+        element = f.element_label(lang)
+        label = f"{element}: " if element else ""
+        out.write(f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}\n")
+        if hint:
+            out.write(f"    {'hint' if lang == 'en' else '提示'}: {hint}\n")
+    s = summary(findings, files)
+    if lang == "en":
+        verdict = "OK" if s["ok"] else "FAILED"
+        out.write(f"{verdict}: {files} files, {s['errors']} errors, {s['warnings']} warnings\n")
+    else:
+        verdict = "校验通过" if s["ok"] else "校验未通过"
+        out.write(f"{verdict}：{files} 个文件，{s['errors']} 个错误，{s['warnings']} 个警告\n")
+
+
+def json_report(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> None:
+    doc = {"findings": [as_dict(f, lang) for f in sorted(findings, key=sort_key)],
+           "summary": summary(findings, files)}
+    json.dump(doc, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
+
+
+def github(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> None:
+    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+    for f in sorted(findings, key=sort_key):
+        message, hint = f.text(lang)
+        level = "error" if f.severity is Severity.ERROR else "warning"
+        props = [f"file={_escape(f.file, True)}"]
+        if f.line:
+            props += [f"line={f.line}", f"col={max(f.column, 1)}"]
+        title = f"[{f.code}] {f.element_label(lang)}".strip()
+        props.append(f"title={_escape(title, True)}")
+        body = f"{message}\n{hint}" if hint else message
+        out.write(f"::{level} {','.join(props)}::{_escape(body)}\n")
+
+
+Reporter = Callable[[Sequence[Finding], int, Lang, TextIO], None]
+REPORTERS: dict[str, Reporter] = {"text": text, "json": json_report, "github": github}
+
+
+def codes_markdown(lang: Lang) -> str:
+    """The catalogue of finding codes as a Markdown table (the site's help page, `gkml codes`)."""
+    if lang == "en":
+        head = "| code | severity | what it means | what to do |\n| --- | --- | --- | --- |\n"
+    else:
+        head = "| 代码 | 级别 | 含义 | 怎么改 |\n| --- | --- | --- | --- |\n"
+    rows = []
+    for c in CODES.values():
+        title, hint = (c.title_en, c.hint_en) if lang == "en" else (c.title_zh, c.hint_zh)
+        hint = hint if "{" not in hint else ""  # hints built from the finding itself are left out
+        rows.append(f"| `{c.code}` | {c.severity.label(lang)} | {title} | {_cell(hint)} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

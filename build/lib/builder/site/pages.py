@@ -1,0 +1,129 @@
+"""Render stage, the reference pages: 下载 (downloads) and 说明 (about). Pure, like render.
+
+``download_files`` names every data file once; the 下载 page links them and the build
+writes them under the same names, straight into the site (they are not MkDocs pages, so
+their links are HTML, checked by ``render.broken_links``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from builder.markup import anchor, front_matter, href, text
+from builder.model import ITEM_KEYS, Area, Catalog, Site
+from builder.report import codes_markdown
+from builder.validate import raw_schema
+
+FORMATS = ("csv", "xlsx", "json")
+SCHEMAS = ("item", "area", "site")
+_FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel（XLSX）", "json": "JSON"}
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    path: str
+    """Path relative to the docs folder (``downloads/cxgh.csv``)."""
+    fmt: str
+    area: Area | None
+    """The area it holds, or None for the whole catalog."""
+
+
+def download_files(catalog: Catalog) -> list[Download]:
+    scopes: list[tuple[str, Area | None]] = [("catalog", None)]
+    scopes += [(a.prefix.lower(), a) for a in catalog.areas]
+    return [Download(f"downloads/{name}.{fmt}", fmt, area)
+            for name, area in scopes for fmt in FORMATS]
+
+
+def schema_files() -> list[str]:
+    return [f"downloads/schema/{kind}.schema.json" for kind in SCHEMAS]
+
+
+DOWNLOADS = "downloads.md"
+
+
+def downloads_page(catalog: Catalog) -> str:
+    by_scope: dict[str, list[Download]] = {}
+    for d in download_files(catalog):
+        by_scope.setdefault(d.area.name if d.area else "全部领域", []).append(d)
+    counts = {a.name: len(catalog.items_of(a)) for a in catalog.areas}
+    rows = [f"| {text(scope)} | {counts.get(scope, len(catalog.items))} | "
+            + " | ".join(_file_link(d.path) for d in files) + " |"
+            for scope, files in by_scope.items()]
+    schemas = [f"- {_file_link(p)}：{_schema_title(p)}" for p in schema_files()]
+    return "\n".join([
+        front_matter({"title": "下载", "search": {"exclude": True}}),
+        "# 下载\n",
+        "整个目录和每个领域都提供三种格式，内容与网站上的标准目录一致：\n",
+        "- **CSV**：UTF-8 编码（带 BOM），中文版 Excel 和 WPS 可直接打开；前两行是表头。",
+        "- **Excel（XLSX）**：官方两行表头，合并单元格，冻结表头；可直接打印或加工。",
+        "- **JSON**：供程序使用，字段含义见下方的 JSON Schema。\n",
+        "| 范围 | 事项数 | " + " | ".join(_FORMAT_NAMES[f] for f in FORMATS) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in FORMATS) + " |",
+        *rows,
+        "\n## 数据格式（JSON Schema） {#schemas}\n",
+        "目录文件和 JSON 下载的结构由以下 JSON Schema 定义（2020-12 版）：\n",
+        *schemas,
+        "",
+    ])
+
+
+def _file_link(path: str) -> str:
+    return anchor(path.rsplit("/", 1)[1], href(DOWNLOADS, path))
+
+
+def _schema_title(path: str) -> str:
+    kind = path.rsplit("/", 1)[1].split(".")[0]
+    return text(str(raw_schema(kind)["title"]).split(" / ")[0])
+
+
+def about_page(site: Site) -> str:
+    return "\n".join([
+        front_matter({"title": "说明"}),
+        "# 说明\n",
+        "## 目录怎样组织 {#organisation}\n",
+        f"本目录是{text(site.jurisdiction)}的政务公开事项标准目录，按《国务院办公厅关于全面推进"
+        "基层政务公开标准化规范化工作的指导意见》(国办发〔2019〕54号)的要求，"
+        "以国务院有关部门发布的各领域基层政务公开标准指引为依据编制。\n",
+        "- **领域**：目录按试点领域分组，每个领域有牵头单位、配合单位和所依据的标准指引。",
+        "- **事项**：每个领域下列出若干公开事项；事项名称分一级事项、二级事项（部分事项再分三级事项）。",
+        "- **要素**：每个事项写明公开内容、依据、时限、主体、渠道和载体、对象、方式和层级，"
+        "与官方两行表头的标准目录格式一一对应。",
+        f"- **事项编码**：每个事项有唯一编码（如 {text(_example_code(site))}），"
+        "网址 items/编码/ 长期不变，可放心引用。\n",
+        "目录以文本文件保存在版本库中，由各单位公开专员维护，每次修改都经过自动校验后才发布。"
+        "事项页面上的“最后修改”日期取自版本记录。\n",
+        "## 要素说明 {#elements}\n",
+        "| 要素 | 含义 | 文件中的写法 |",
+        "| --- | --- | --- |",
+        *(f"| {text(title)} | {text(desc)} | {text(key)} |" for key, title, desc in _elements()),
+        "\n## 校验问题代码 {#codes}\n",
+        "公开专员修改目录后，校验程序会逐条指出问题。全部问题代码如下：\n",
+        codes_markdown("zh"),
+    ])
+
+
+def _example_code(site: Site) -> str:
+    return "CXGH-001" if "[0-9]{3" in site.code_pattern else "CXGH-001（以本级编码规则为准）"
+
+
+def _elements() -> Iterator[tuple[str, str, str]]:
+    props: dict[str, Any] = raw_schema("item")["properties"]
+    for key in ITEM_KEYS:
+        node = props.get(key)
+        if node is None:
+            continue
+        if key == "columns":
+            for sub, sub_node in node["properties"].items():
+                yield f"columns.{sub}", sub_node["title"], _chinese(sub_node.get("description", ""))
+        else:
+            yield key, node["title"], _chinese(node.get("description", ""))
+
+
+def _chinese(description: str) -> str:
+    """The Chinese part of a schema description ("中文说明。English text.")."""
+    m = re.search(r"[。）)]\s*(?=[A-Z][a-z])", description)
+    return description[: m.start() + 1].strip() if m else description.strip()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from typing import Any
+
+# --- live preview ----------------------------------------------------------------------
+
+
+class Preview:
+    """A local web server for a built site whose open pages reload when told to.
+
+    Each HTML page it sends gets a small script that asks ``/.gkml-reload`` for the site's
+    version twice a second and reloads the page when it changed (MkDocs' own server
+    would rebuild the site itself; here gkml builds, see ``build.serve``). The folder is
+    looked up on every request, so a build swapped in is served at once.
+    """
+
+    _PATH = "/.gkml-reload"
+
+    def __init__(self, site_dir: Path, addr: str) -> None:
+        host, _, port = addr.rpartition(":")
+        self.version = 0
+        handler = functools.partial(_PreviewHandler, self, directory=str(site_dir))
+        self._server = http.server.ThreadingHTTPServer((host or "127.0.0.1", int(port)), handler)
+        self.url = f"http://{host or '127.0.0.1'}:{self._server.server_port}/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def reload(self) -> None:
+        self.version += 1
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def script(self) -> bytes:
+        return (f"<script>(()=>{{const v='{self.version}';setInterval(()=>fetch('{self._PATH}',"
+                "{cache:'no-store'}).then(r=>r.text()).then(t=>{if(t!==v)location.reload()})"
+                ".catch(()=>{}),500)})()</script>").encode()
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, preview: Preview, *args: Any, **kwargs: Any) -> None:
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        if self.path == Preview._PATH:
+            self._send(str(self.preview.version).encode(), "text/plain")
+            return
+        path = Path(self.translate_path(self.path))
+        folder = path.is_dir()
+        page = path / "index.html" if folder else path
+        slash = self.path.split("?")[0].endswith("/")
+        if page.suffix != ".html" or not page.is_file() or (folder and not slash):
+            super().do_GET()  # other files, and the redirect of a folder asked for without "/"
+            return
+        body = page.read_bytes().replace(b"</body>", self.preview.script() + b"</body>", 1)
+        self._send(body, "text/html; charset=utf-8")
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass

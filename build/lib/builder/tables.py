@@ -1,0 +1,291 @@
+"""The official table layout, shared by the site's directory page, its downloads and import/export.
+
+County portals publish a catalog as one table with a two-row header
+(``../shared/reference/official-format.md`` a.2)::
+
+    序号 | 事项编码 | 公开事项                   | 公开内容（要素） | 公开依据 | 公开时限 | 公开主体
+         |          | 一级事项 | 二级事项 | 三级事项 |                  |          |          |
+    … | 公开渠道和载体 | 公开对象          | 公开方式       | 公开层级            | 情况说明
+      |                | 全社会 | 特定群体 | 主动 | 依申请 | <site.yml levels> |
+
+事项编码 and 情况说明 are this project's own columns (the official table has neither);
+they are kept so that an export can be imported back unchanged.
+
+API (stable; the site and ``gkml import``/``gkml export`` depend on it):
+
+- ``columns(site) -> tuple[Column, ...]``: the columns in order, each with its two header
+  texts and its Excel width; ``header_rows(site) -> (row1, row2)``: the two header rows as
+  plain text, a group's name in its first column only (as merged cells read when flattened).
+- ``cells(item, site, number=0) -> list[str]``: one row of cell texts.
+  Tick columns (全社会, 主动, 依申请, each level) hold ``TICK`` (√) or "".
+  特定群体 holds the group's name (as "特定群体(请写明)" catalogs do; √ if none is named).
+  公开依据 holds one citation per line. 公开渠道和载体 holds each channel after a ■, joined
+  by a space (``■政府网站 ■政务服务中心``): it is how portals print the checklist, and
+  ■ never occurs in a channel's name, so splitting on ■ gives the channels back exactly.
+  序号 is ``number`` ("" when 0).
+- ``write_csv(target, site, items)``: both header rows then one row per item; UTF-8 with a
+  BOM so that Excel on Chinese Windows opens it without garbling. ``target`` is a path or a
+  text stream. A cell starting with =, +, - or @ gets a leading ' so Excel shows it
+  instead of running it (``csv_escape``/``csv_unescape``).
+- ``write_xlsx(path, site, items, title)``: a title row, the two header rows with merged
+  cells, frozen panes below the header, column widths, wrapped text; every cell is text
+  (never a formula).
+- ``catalog_json(catalog) -> dict``: ``{"site", "areas", "items"}`` for the JSON download;
+  dump it with ``ensure_ascii=False``. Items carry every key (empty text or lists when
+  unset) and ``method`` is always a list, so machines need no special cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from builder.model import Area, Catalog, Item, Site
+
+TICK = "√"
+CHANNEL_MARK = "■"
+TITLE_ROWS = 1
+"""Rows above the header in an XLSX written here (the title)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: ``group`` is the first header row, ``name`` the second ("" when ungrouped)."""
+
+    group: str
+    name: str
+    width: int
+
+    @property
+    def label(self) -> str:
+        return self.name or self.group
+
+
+def columns(site: Site) -> tuple[Column, ...]:
+    def group(name: str, subs: Iterable[str], width: int) -> list[Column]:
+        return [Column(name, s, width) for s in subs]
+
+    return (
+        Column("序号", "", 6), Column("事项编码", "", 12),
+        *group("公开事项", ("一级事项", "二级事项", "三级事项"), 16),
+        Column("公开内容（要素）", "", 40), Column("公开依据", "", 40),
+        Column("公开时限", "", 22), Column("公开主体", "", 18),
+        Column("公开渠道和载体", "", 22),
+        *group("公开对象", ("全社会", "特定群体"), 9),
+        *group("公开方式", ("主动", "依申请"), 7),
+        *group("公开层级", site.levels, 7),
+        Column("情况说明", "", 30),
+    )
+
+
+def header_rows(site: Site) -> tuple[list[str], list[str]]:
+    return _header_rows(columns(site))
+
+
+def _header_rows(cols: Sequence[Column]) -> tuple[list[str], list[str]]:
+    first = [c.group if i == 0 or cols[i - 1].group != c.group else "" for i, c in enumerate(cols)]
+    return first, [c.name for c in cols]
+
+
+def cells(item: Item, site: Site, number: int = 0) -> list[str]:
+    def tick(on: bool) -> str:
+        return TICK if on else ""
+
+    group = (item.audience_group or TICK) if item.audience == "特定群体" else ""
+    return [
+        str(number) if number else "", item.code, item.level1, item.level2, item.level3,
+        item.content, "\n".join(item.basis), item.time_limit, item.subject,
+        " ".join(f"{CHANNEL_MARK}{c}" for c in item.channels),
+        tick(item.audience == "全社会"), group,
+        tick("主动公开" in item.method), tick("依申请公开" in item.method),
+        *(tick(level in item.levels) for level in site.levels),
+        item.notes,
+    ]
+
+
+def split_channels(cell: str) -> list[str]:
+    """The inverse of the channel cell written by ``cells``."""
+    return [c.strip() for c in cell.split(CHANNEL_MARK) if c.strip()]
+
+
+def rows(site: Site, items: Iterable[Item]) -> list[list[str]]:
+    """Both header rows followed by one numbered row per item."""
+    return [*header_rows(site), *(cells(it, site, n) for n, it in enumerate(items, 1))]
+
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def csv_escape(text: str) -> str:
+    """A cell Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP's advice
+    against CSV injection); ``csv_unescape`` takes it off again on import."""
+    return f"'{text}" if _FORMULA.match(text) else text
+
+
+def csv_unescape(text: str) -> str:
+    return text[1:] if text.startswith("'") and _FORMULA.match(text[1:]) else text
+
+
+def write_csv(target: Path | TextIO, site: Site, items: Iterable[Item]) -> None:
+    table = [[csv_escape(c) for c in row] for row in rows(site, items)]
+    if isinstance(target, Path):
+        with target.open("w", encoding="utf-8-sig", newline="") as stream:
+            csv.writer(stream).writerows(table)
+    else:
+        target.write("\ufeff")
+        csv.writer(target).writerows(table)
+
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> None:
+    """The sheet, streamed: openpyxl's write-only mode writes each row as it comes instead of
+    keeping every cell (a 10,000-row sheet held 110 MB), so layout is set up front."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_SHEET_NAME_BAD.sub("_", title)[:31] or "目录")
+    cols = columns(site)
+    for i, c in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+    ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
+    _title(ws, title, len(cols))
+    _header(ws, cols)
+    styles = _body_styles(ws, cols)
+    for n, item in enumerate(items, 1):
+        ws.append([_text_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
+                                                                         strict=True)])
+    _save_reproducibly(wb, path)
+
+
+def _body_styles(ws: Worksheet, cols: Sequence[Column]) -> list[StyleArray]:
+    """Each column's cell style, set once through openpyxl's style attributes and then copied
+    into every row: setting them per cell hashes the style objects each time (half the
+    time of a 10,000-row sheet). Narrow columns are centred, the others wrap."""
+    styles = []
+    for i, col in enumerate(cols, 1):
+        proto = Cell(ws, row=1, column=i)  # never added to the sheet
+        proto.alignment = _CENTER if col.width <= 9 else _WRAP
+        proto.border = _BORDER
+        styles.append(proto._style)  # type: ignore[attr-defined]  # its style indices; not in the stubs
+    return styles
+
+
+def _text_cell(ws: Worksheet, value: str, style: StyleArray) -> Cell:
+    cell = Cell(ws, row=1, column=1, value=value, style_array=style)  # append places it
+    cell.data_type = "s"  # text that starts with = stays text, never a formula
+    return cell
+
+
+def _save_reproducibly(wb: Workbook, path: Path) -> None:
+    """Same items, same bytes: fixed document dates and zip entry times.
+
+    openpyxl stamps the save time into the workbook and into every zip entry, so each
+    build would publish a "new" file. The time is SOURCE_DATE_EPOCH when set (the
+    reproducible-builds convention), else 1980-01-01, the zip format's first date.
+    """
+    stamp = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")), UTC)
+    stamp = stamp.replace(tzinfo=None)
+    wb.properties.created = wb.properties.modified = stamp
+    raw = io.BytesIO()
+    ExcelWriter(wb, ZipFile(raw, "w", ZIP_DEFLATED, allowZip64=True)).save()  # closes the zip
+    out = io.BytesIO()
+    with ZipFile(io.BytesIO(raw.getvalue())) as src, ZipFile(out, "w", ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    Path(path).write_bytes(out.getvalue())
+
+
+def _title(ws: Any, title: str, width: int) -> None:
+    ws.row_dimensions[1].height = 28
+    ws.merged_cells.add(CellRange(min_row=1, min_col=1, max_row=1, max_col=width))
+    ws.append([_styled(ws, title, font=Font(bold=True, size=14), alignment=_CENTER)])
+
+
+def _header(ws: Any, cols: Sequence[Column]) -> None:
+    top = TITLE_ROWS + 1
+    start = 0
+    for i in range(1, len(cols) + 1):
+        if i == len(cols) or cols[i].group != cols[start].group:
+            _merge_group(ws, cols, start, i, top)
+            start = i
+    for row in _header_rows(cols):
+        ws.append([_styled(ws, value or None, font=Font(bold=True), fill=_HEAD_FILL, border=_BORDER,
+                           alignment=_CENTER) for value in row])
+
+
+def _styled(ws: Any, value: str | None, **style: Any) -> Cell:
+    cell = WriteOnlyCell(ws, value=value)
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _merge_group(ws: Any, cols: Sequence[Column], start: int, end: int, top: int) -> None:
+    """Merge a group's first-row cell across its columns, or an ungrouped cell down both rows."""
+    if not cols[start].name:
+        ws.merged_cells.add(CellRange(min_row=top, min_col=start + 1, max_row=top + 1, max_col=start + 1))
+    elif end - start > 1:
+        ws.merged_cells.add(CellRange(min_row=top, min_col=start + 1, max_row=top, max_col=end))
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    return {
+        "code": item.code, "area": item.area, "file": item.file,
+        "columns": {"level1": item.level1, "level2": item.level2, "level3": item.level3},
+        "content": item.content, "basis": list(item.basis), "time_limit": item.time_limit,
+        "subject": item.subject, "method": list(item.method), "channels": list(item.channels),
+        "audience": item.audience, "audience_group": item.audience_group,
+        "levels": list(item.levels), "notes": item.notes,
+        "exemptions": [{"element": e.element, "reason": e.reason, "approved_by": e.approved_by,
+                        "until": e.until} for e in item.exemptions],
+    }
+
+
+def _area_json(area: Area) -> dict[str, Any]:
+    def unit(u: Any) -> dict[str, Any]:
+        return {"name": u.name, "formerly": list(u.formerly)}
+
+    return {
+        "slug": area.slug, "name": area.name, "prefix": area.prefix, "order": area.order,
+        "lead": unit(area.lead), "cooperating": [unit(u) for u in area.cooperating],
+        "guideline": area.guideline, "channels": list(area.channels),
+        "sources": [{"title": s.title, "url": s.url} for s in area.sources],
+        "description": area.description,
+    }
+
+
+def _site_json(site: Site) -> dict[str, Any]:
+    return {
+        "jurisdiction": site.jurisdiction, "short_name": site.short_name,
+        "levels": list(site.levels), "code_pattern": site.code_pattern,
+        "site_url": site.site_url, "publisher": site.publisher, "contact": dict(site.contact),
+    }
+
+
+def catalog_json(catalog: Catalog) -> dict[str, Any]:
+    return {"site": _site_json(catalog.site), "areas": [_area_json(a) for a in catalog.areas],
+            "items": [item_json(i) for i in catalog.items]}

@@ -1,0 +1,1 @@
+"""The clerk's commands: new, import (sheets → rows → files), export and fmt."""

@@ -1,0 +1,270 @@
+"""``gkml import``: a county's spreadsheet becomes one YAML file per row, then is validated.
+
+Pipeline: ``sheets.read_grids`` (cells, merges filled) → ``sheets.find_layout`` (which
+column is which element) → ``rows.RowReader`` (同上, ticks, citations, channels) →
+codes (the sheet's 事项编码; else the code of the area's item with the same name, so a
+sheet imported twice updates rather than duplicates; else the next free code, as ``gkml
+new`` picks it) → plans
+(path and canonical text) → write, never over an existing file without ``force`` →
+validate the written files in their catalog and report the findings with the import's.
+
+``--dry-run`` writes into a scratch copy of the site and the areas involved, so its
+validation is the real one, and reports the files by the names they would have.
+An existing item overwritten with ``--force`` keeps its exemptions: the table has no
+column for them, and an approval must not vanish because a sheet was re-imported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.catalog import SITE_FILE, display_path, load_catalog
+from builder.clerk.fmt import dumps
+from builder.clerk.new import SCHEMA_LINE, Codes, Context, area_of_code, codes_for, find_area, read_context
+from builder.clerk.rows import RowReader, known_channels
+from builder.clerk.sheets import HEADER_SCAN, Grid, Layout, ReadError, data_rows, find_layout, read_grids
+from builder.findings import Finding
+from builder.load import load_document
+from builder.model import Area
+from builder.validate import schema
+
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_EXPECTED = (  # element → the column kinds that can supply it
+    ("columns", ("level1",)), ("columns", ("level2",)), ("content", ("content",)),
+    ("basis", ("basis",)), ("time_limit", ("time_limit",)), ("subject", ("subject",)),
+    ("method", ("method", "method_active", "method_request")),
+    ("channels", ("channels", "channel_tick")),
+    ("audience", ("audience", "audience_all", "audience_group")),
+    ("levels", ("levels", "level_tick")),
+)
+
+
+@dataclass
+class Plan:
+    """One file to write: where, what, and the row it came from."""
+
+    area: Area
+    code: str
+    path: Path
+    data: dict[str, Any]
+    row: int
+    sheet: str
+    text: str = ""
+
+
+@dataclass
+class Imported:
+    plans: list[Plan] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rows: int = 0
+    sheet: str = ""
+    written: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    source: Path
+    root: Path
+    area: str | None = None
+    sheet: str | None = None
+    dry_run: bool = False
+    force: bool = False
+
+
+def import_table(opts: Options) -> Imported:
+    ctx = read_context(opts.root)
+    result = Imported()
+    area = find_area(ctx.areas, opts.area) if opts.area else None
+    picked = _pick(opts, result)
+    if picked is None:
+        return result
+    grid, layout = picked
+    result.sheet = grid.sheet
+    result.findings += _missing_columns(opts.source, layout)
+    reader = RowReader(ctx.site, grid, layout, display_path(opts.source),
+                       known_channels(c for a in ctx.areas.values() for c in a.channels))
+    rows = [(i, d) for i, row in data_rows(grid, layout) if (d := reader.read(i, row)) is not None]
+    result.rows = len(rows)
+    result.plans = list(_plans(ctx, area, rows, reader, opts.force))
+    result.findings += reader.findings
+    _render(result.plans, opts.source)
+    result.findings += _write_and_validate(ctx, result.plans, opts)
+    result.written = not opts.dry_run
+    return result
+
+
+def _pick(opts: Options, result: Imported) -> tuple[Grid, Layout] | None:
+    file = display_path(opts.source)
+    try:
+        grids, legacy = read_grids(opts.source)
+    except ReadError as exc:
+        result.findings.append(Finding(exc.code, file, 0, 0, params={"detail": exc.detail}))
+        return None
+    except OSError as exc:
+        result.findings.append(Finding("path-not-found", file, 0, 0, params={"path": str(exc)}))
+        return None
+    if legacy:
+        result.findings.append(Finding("import-csv-encoding", file, 1, 1))
+    wanted = [g for g in grids if opts.sheet in (None, g.sheet)]
+    found = [(g, lay) for g in wanted if (lay := find_layout(g)) is not None]
+    if not found:
+        names = "、".join(g.sheet for g in grids)
+        sheet = opts.sheet or (grids[0].sheet if grids else "")
+        result.findings.append(Finding("import-no-header", file, 1, 1, params={
+            "sheet": sheet, "rows": HEADER_SCAN, "sheets": f"工作表：{names}",
+            "sheets_en": f"sheets: {names}"}))
+        return None
+    for other, lay in found[1:]:
+        result.findings.append(Finding("import-other-sheet", file, lay.header_rows, 1,
+                                       f"{other.sheet}!A{lay.header_rows}", "", {"sheet": other.sheet}))
+    return found[0]
+
+
+def _missing_columns(source: Path, layout: Layout) -> Iterator[Finding]:
+    sch = schema("item")
+    for key, kinds in _EXPECTED:
+        if not layout.has(*kinds):
+            zh, en = sch.label(kinds[0] if key == "columns" else key)
+            yield Finding("import-column-missing", display_path(source), layout.header_rows, 1,
+                          element=key, params={"label": zh, "label_en": en})
+
+
+@dataclass
+class _Numbering:
+    """Which area and code each row gets: its 事项编码, the code of the same-named item already
+    in the area, or the area's next free code; each code once."""
+
+    ctx: Context
+    area: Area | None
+    reader: RowReader
+    given: list[str]
+    codes: dict[str, Codes | None] = field(default_factory=dict)
+    names: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+
+    def place(self, index: int, data: dict[str, Any]) -> tuple[Area, str] | None:
+        code = str(data.get("code", ""))
+        target = self.area or (area_of_code(self.ctx.areas, code) if code else None)
+        if target is None:
+            self.reader.find("import-area-needed", index, _code_col(self.reader), value=code)
+            return None
+        self._prepare(target)
+        code = _code(code or self.names[target.slug].get(_name(data), ""),
+                     self.codes[target.slug], index, self.reader)
+        if code in self.seen:
+            self.reader.find("import-code-repeated", index, _code_col(self.reader), value=code)
+            return None
+        self.seen.add(code)
+        return (target, code) if code else None
+
+    def _prepare(self, target: Area) -> None:
+        if target.slug not in self.codes:
+            codes = self.codes[target.slug] = codes_for(self.ctx, target)
+            if codes is not None:
+                codes.reserve(self.given)
+            self.names[target.slug] = _existing_names(self.ctx.root / target.slug)
+
+
+def _plans(ctx: Context, area: Area | None, rows: list[tuple[int, dict[str, Any]]],
+           reader: RowReader, force: bool) -> Iterator[Plan]:
+    numbering = _Numbering(ctx, area, reader, sorted({str(d["code"]) for _, d in rows if d.get("code")}))
+    for index, data in rows:
+        placed = numbering.place(index, data)
+        if placed is None:
+            continue
+        target, code = placed
+        plan = Plan(target, code, ctx.root / target.slug / f"{code}.yml", {**data, "code": code},
+                    index + 1, reader.grid.sheet)
+        if _may_write(plan, force, reader):
+            yield plan
+
+
+def _name(data: dict[str, Any]) -> tuple[str, ...]:
+    columns = data.get("columns")
+    cols = columns if isinstance(columns, dict) else {}
+    return tuple(str(cols.get(k, "")) for k in ("level1", "level2", "level3"))
+
+
+def _existing_names(folder: Path) -> dict[tuple[str, ...], str]:
+    """Item name → code of the items already in an area, so a sheet imported again (without
+    事项编码) updates its items instead of adding them a second time."""
+    found: dict[tuple[str, ...], str] = {}
+    for path in sorted(folder.glob("*.yml")):
+        data = load_document(path, display_path(path)).data
+        if path.name != "_area.yml" and isinstance(data, dict):
+            found.setdefault(_name(data), path.stem)
+    return found
+
+
+def _code_col(reader: RowReader) -> int:
+    return next((i for i, f in enumerate(reader.layout.fields) if f.kind == "code"), 0)
+
+
+def _code(code: str, codes: Codes | None, index: int, reader: RowReader) -> str:
+    if code and _SAFE_CODE.match(code):
+        return code
+    new = codes.next() if codes else ""
+    if code:
+        reader.find("import-code-bad", index, _code_col(reader), value=code, new=new)
+    elif not new:
+        reader.find("code-no-shape", index, _code_col(reader), pattern=reader.site.code_pattern)
+    return new
+
+
+def _may_write(plan: Plan, force: bool, reader: RowReader) -> bool:
+    if not plan.path.exists():
+        return True
+    if not force:
+        reader.find("file-exists", plan.row - 1, _code_col(reader), target=display_path(plan.path))
+        return False
+    old = load_document(plan.path, display_path(plan.path)).data
+    if isinstance(old, dict) and isinstance(old.get("exemptions"), list):
+        plan.data["exemptions"] = old["exemptions"]
+    return True
+
+
+def _render(plans: Iterable[Plan], source: Path) -> None:
+    for plan in plans:
+        origin = f"由 gkml import 导入：{source.name} 工作表“{plan.sheet}”第 {plan.row} 行"
+        plan.text = dumps(plan.data, [SCHEMA_LINE, origin])
+
+
+# --- write, then validate what was written --------------------------------------------------------
+
+def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options) -> list[Finding]:
+    if not plans:
+        return []
+    if not opts.dry_run:
+        for plan in plans:
+            plan.path.write_text(plan.text, encoding="utf-8", newline="\n")
+        return _findings_for(ctx.root, {display_path(p.path): display_path(p.path) for p in plans})
+    with tempfile.TemporaryDirectory(prefix="gkml-import-") as tmp:
+        scratch = Path(tmp) / "catalog"
+        _scratch_copy(ctx, {p.area.slug for p in plans}, scratch)
+        names = {}
+        for plan in plans:
+            path = scratch / plan.area.slug / plan.path.name
+            path.write_text(plan.text, encoding="utf-8", newline="\n")
+            names[display_path(path)] = display_path(plan.path)
+        return _findings_for(scratch, names)
+
+
+def _scratch_copy(ctx: Context, slugs: set[str], scratch: Path) -> None:
+    scratch.mkdir()
+    if (ctx.root / SITE_FILE).is_file():
+        shutil.copyfile(ctx.root / SITE_FILE, scratch / SITE_FILE)
+    for slug in slugs:
+        shutil.copytree(ctx.root / slug, scratch / slug)
+
+
+def _findings_for(root: Path, names: dict[str, str]) -> list[Finding]:
+    """The catalog's findings about the written files, under the names the clerk knows."""
+    loaded = load_catalog(root)
+    return [dataclasses.replace(f, file=names[f.file]) for f in loaded.findings if f.file in names]
