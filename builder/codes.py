@@ -186,6 +186,12 @@ _CODES: tuple[Code, ...] = (
          "The basis '{value}' is not written as a 《title》 citation.",
          "写成《中华人民共和国政府信息公开条例》这样的书名号引用，文号或条款写在书名号之后。",
          "Write it as 《title》 with any document number or article after the closing 》."),
+    Code("basis-stray-number", E, "依据中留有编号", "stray number in a citation",
+         "公开依据“{value}”中留有编号“{number}”，多半是表格中的序号在拆分时没有去掉。",
+         "The basis '{value}' still carries the number '{number}', most likely a list number "
+         "left over from a spreadsheet.",
+         "删除编号，每条依据单独一行，写成《名称》，如 - 《中华人民共和国政府信息公开条例》。",
+         "Delete the number and give each citation a line of its own, written as 《title》."),
     Code("placeholder", E, "占位词", "placeholder",
          "“{label}”填的是占位词“{value}”，等于没有填写。",
          "{label} holds the placeholder '{value}', which counts as not filled in.",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from builder import resources
+from builder import numbering, resources
 from builder.fastschema import Check, compile_schema
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
@@ -38,6 +38,9 @@ DATE_KEYS = frozenset({"until"})
 """Keys whose values are dates; an unquoted date there is what the clerk meant."""
 PLACEHOLDER_FREE = frozenset({"notes", "exemptions"})
 """Item elements where 无 or 暂无 is an honest answer, not a placeholder."""
+UNFILLED = "待补充"
+"""The blank ``gkml new`` leaves for the clerk to fill in (one of the rule book's placeholders).
+Unlike 无 it is never an answer, so it fails validation in every element, optional ones too."""
 
 _TYPE_ZH = {"string": "文字", "array": "列表", "object": "一组“键: 值”", "integer": "整数",
             "number": "数字", "boolean": "是/否", "null": "空值"}
@@ -140,6 +143,10 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
         found += _fullwidth_keys(doc, sch)
     if kind == "item" and _any_vague(checked):
         found += _placeholders(doc, sch)
+    if kind == "item" and any(_is_unfilled(t) for t in texts[len(checked):]):
+        found += _unfilled(doc, sch)
+    if kind == "item":
+        found += _stray_numbers(doc, sch)
     # A path the loader or the placeholder check already explained gets no second, vaguer finding.
     blocked = {f.path for f in found} | {f.path for f in doc.findings if f.path != "$"}
     errors = () if sch.accepts(doc.data) else sch.validator.iter_errors(doc.data)
@@ -375,6 +382,27 @@ def _placeholders(doc: Document, sch: Schema) -> Iterator[Finding]:
                 yield find(doc, sch, "empty", path)
             elif is_placeholder(text):
                 yield find(doc, sch, "placeholder", path, value=text)
+
+
+def _is_unfilled(text: str) -> bool:
+    return text.strip().rstrip("。.").strip() == UNFILLED
+
+
+def _unfilled(doc: Document, sch: Schema) -> Iterator[Finding]:
+    """A template blank left in 情况说明 or an exemption: the other elements are ``_placeholders``'s."""
+    for key in PLACEHOLDER_FREE & doc.data.keys():
+        for path, text in _strings((key,), doc.data[key]):
+            if _is_unfilled(text):
+                yield find(doc, sch, "placeholder", path, value=text)
+
+
+def _stray_numbers(doc: Document, sch: Schema) -> Iterator[Finding]:
+    """A citation still numbered ('《甲法》；2'): a sheet's list numbers that an import or a paste kept."""
+    basis = doc.data.get("basis")
+    for i, text in enumerate(basis if isinstance(basis, list) else ()):
+        number = numbering.stray(text) if isinstance(text, str) else ""
+        if number:
+            yield find(doc, sch, "basis-stray-number", ("basis", i), value=text, number=number)
 
 
 def _texts(values: list[Any]) -> list[str]:

@@ -83,3 +83,38 @@ def test_site_code_pattern_without_separator(catalog: Path) -> None:
     site.write_text(text.replace('"^{prefix}-[0-9]{3,5}$"', '"^{prefix}[0-9]{4}$"'), encoding="utf-8")
     assert run("new", "cxgh", "--catalog", str(catalog)).code == 0
     assert [p.name for p in (catalog / "cxgh").glob("CXGH*.yml")] == ["CXGH0001.yml"]
+
+
+FILLED = EXAMPLES / "invalid" / "new-marker-in-notes" / "cxgh" / "CXGH-001.yml"
+_AUDIENCE = "audience: 全社会"
+MARKED = {  # each element with gkml new's blank left in it: how to write it, the path, the element
+    "level1": ("  level1: 规划编制", "  level1: 待补充", "$.columns.level1", "一级事项"),
+    "content": ("content: 规划批准", "content: 待补充\n# ", "$.content", "公开内容（要素）"),
+    "basis": ("  - 《中华人民共和国城乡规划法》", "  - 待补充", "$.basis[0]", "公开依据"),
+    "subject": ("subject: 测试县自然资源局", "subject: 待补充", "$.subject", "公开主体"),
+    "audience_group": (_AUDIENCE, "audience: 特定群体\naudience_group: 待补充", "$.audience_group",
+                       "特定群体"),
+    "notes": ("levels: [县级]", "levels: [县级]\nnotes: 待补充。", "$.notes", "情况说明"),
+    "exemption": ("levels: [县级]", "levels: [县级]\nexemptions:\n  - element: time_limit\n"
+                  "    reason: 待补充\n    approved_by: 县政务公开办\n    until: \"2099-12-31\"",
+                  "$.exemptions[0].reason", "豁免理由"),
+}
+
+
+@pytest.mark.parametrize("element", sorted(MARKED))
+def test_new_marker_fails_validation_in_any_element(catalog: Path, element: str) -> None:
+    old, new, path, label = MARKED[element]
+    text = FILLED.read_text(encoding="utf-8").replace("notes: 待补充\n", "")
+    assert old in text
+    (catalog / "cxgh" / "CXGH-001.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("validate", str(catalog), "--format", "json")
+    found = [f for f in json.loads(result.out)["findings"] if f["code"] == "placeholder"]
+    assert result.code == 1 and [(f["path"], f["element"]) for f in found] == [(path, label)]
+    assert "待补充" in found[0]["message"]
+
+
+def test_new_marker_is_one_of_the_rule_books_placeholders() -> None:
+    from builder.new import PLACEHOLDER
+    from builder.validate import UNFILLED, placeholders
+
+    assert PLACEHOLDER is UNFILLED and UNFILLED in placeholders()

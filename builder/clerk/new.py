@@ -1,8 +1,8 @@
 """``gkml new``: the next free code in an area, written as a commented template.
 
 The template is valid YAML that does not pass ``gkml validate`` until it is filled in:
-every element the clerk must write holds 待补充, which the rule book lists as a
-placeholder (``schema/rules.yml``), so an unedited template can never be published by
+every element the clerk must write holds 待补充 (``validate.UNFILLED``), which fails
+validation in any element it is left in, so an unedited template can never be published by
 accident. Elements with a usual answer are filled with it (公开主体: the area's lead
 unit; 公开方式: 主动公开; 公开渠道: 政府网站; 公开对象: 全社会; 公开层级: the first level)
 and the comment above each says what else it may be.
@@ -25,10 +25,10 @@ from builder.catalog import AREA_FILE, SITE_FILE
 from builder.clerk.fmt import dumps
 from builder.load import load_document
 from builder.model import Area, Site
-from builder.validate import raw_schema, validate_document
+from builder.validate import UNFILLED, raw_schema, validate_document
 
-PLACEHOLDER = "待补充"
-"""In schema/rules.yml's placeholder list: validate flags it wherever it is left."""
+PLACEHOLDER = UNFILLED
+"""validate flags it wherever it is left, 情况说明 included."""
 SCHEMA_LINE = "yaml-language-server: $schema=../../schema/item.schema.json"
 _STYLES = (("-", 3), ("", 3), ("-", 4), ("", 4), ("-", 5), ("", 5), ("-", 2), ("", 2), ("-", 6))
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from builder import numbering
 from builder.catalog import official_channels
 from builder.clerk.sheets import Field, Grid, Layout, cell_ref, normalise
 from builder.findings import Finding
@@ -48,11 +49,12 @@ def tick(text: str) -> bool | None:
 
 
 def split_basis(text: str) -> list[str]:
-    """Cells such as '1.《A》;2.《B》(文号)' or '《A》、《B》' → ['《A》', '《B》(文号)']."""
+    """Cells such as '1.《A》;2.《B》(文号)' or '《A》、《B》' → ['《A》', '《B》(文号)'];
+    every numbering of ``builder.numbering`` is removed, one citation per line or not."""
     out: list[str] = []
-    for line in text.split("\n"):
+    for line in text.splitlines():
         for part in _citations(line):
-            part = _TRAILING.sub("", _NUMBERING.sub("", part)).strip()
+            part = numbering.strip(part)
             if part and part not in out:
                 out.append(part)
     return out
