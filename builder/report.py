@@ -20,9 +20,17 @@ def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
 
 def as_dict(f: Finding, lang: Lang) -> dict[str, object]:
     message, hint = f.text(lang)
+    source = {"source": f.params["source"]} if "source" in f.params else {}
     return {"code": f.code, "severity": f.severity.value, "file": f.file, "line": f.line,
             "column": f.column, "path": f.path, "element": f.element_label(lang),
-            "message": message, "hint": hint}
+            "message": message, "hint": hint, **source}
+
+
+def _source(f: Finding, lang: Lang) -> str:
+    """Where an imported value came from (目录.xlsx 城乡规划!E6): the cell the clerk fixes."""
+    if "source" not in f.params:
+        return ""
+    return f"{'from sheet' if lang == 'en' else '表格位置'}: {f.params['source']}"
 
 
 def _where(f: Finding) -> str:
@@ -37,6 +45,8 @@ def text(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> No
         element = f.element_label(lang)
         label = f"{element}: " if element else ""
         out.write(f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}\n")
+        if _source(f, lang):
+            out.write(f"    {_source(f, lang)}\n")
         if hint:
             out.write(f"    {'hint' if lang == 'en' else '提示'}: {hint}\n")
     s = summary(findings, files)
@@ -70,7 +80,7 @@ def github(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> 
             props += [f"line={f.line}", f"col={max(f.column, 1)}"]
         title = f"[{f.code}] {f.element_label(lang)}".strip()
         props.append(f"title={_escape(title, True)}")
-        body = f"{message}\n{hint}" if hint else message
+        body = "\n".join(x for x in (message, _source(f, lang), hint) if x)
         out.write(f"::{level} {','.join(props)}::{_escape(body)}\n")
 
 

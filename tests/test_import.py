@@ -245,3 +245,62 @@ def test_codes_route_rows_to_their_areas_without_area_option(catalog: Path, tmp_
     found = {(f["code"], f["line"]) for f in report["findings"]}
     assert found == {("import-code-repeated", 3), ("import-area-needed", 4)}
     assert list(items(catalog / "cxgh")) == ["CXGH-201"] and list(items(catalog / "ggfl")) == ["GGFL-003"]
+
+
+# 公开依据 cells as county sheets number them; the first four are from published catalogs
+# (official-format.md b.7 公共文化服务 and b.9 公共法律服务), the rest are the other styles seen.
+FREE_OPEN = "《文化部 财政部关于推进全国美术馆、公共图书馆、文化馆(站)免费开放工作的意见》(文财务发[2011]5号)"
+CULTURE = f"1.《中华人民共和国公共文化服务保障法》;2.《中华人民共和国政府信息公开条例》;3.{FREE_OPEN}"
+NUMBERED = [
+    (CULTURE, ["《中华人民共和国公共文化服务保障法》", "《中华人民共和国政府信息公开条例》", FREE_OPEN]),
+    ("1.《中华人民共和国政府信息公开条例》;2.《文化馆服务标准》(GB/T 32939—2016)",
+     ["《中华人民共和国政府信息公开条例》", "《文化馆服务标准》(GB/T 32939—2016)"]),
+    (f"1.{PUFA}；\n2.《法治宣传教育条例》", [PUFA, "《法治宣传教育条例》"]),
+    ("1.《中华人民共和国城乡规划法》2.《中华人民共和国政府信息公开条例》",
+     ["《中华人民共和国城乡规划法》", "《中华人民共和国政府信息公开条例》"]),
+    ("1、《甲法》；2、《乙条例》第三条", ["《甲法》", "《乙条例》第三条"]),
+    ("（1）《甲法》（2）《乙条例》", ["《甲法》", "《乙条例》"]),
+    ("(1)《甲法》(2)《乙条例》", ["《甲法》", "《乙条例》"]),
+    ("①《甲法》②《乙条例》③《丙办法》第十条", ["《甲法》", "《乙条例》", "《丙办法》第十条"]),
+    ("一、《甲法》二、《乙条例》", ["《甲法》", "《乙条例》"]),
+    ("第一，《甲法》第二，《乙条例》", ["《甲法》", "《乙条例》"]),
+    ("1.\n《甲法》\n2.\n《乙条例》", ["《甲法》", "《乙条例》"]),
+    ("《甲法》\n《乙条例》第三条、第五条", ["《甲法》", "《乙条例》第三条、第五条"]),
+]
+
+
+@pytest.mark.parametrize(("cell", "expected"), NUMBERED, ids=[c[:12] for c, _ in NUMBERED])
+def test_numbered_basis_imports_as_clean_citations(catalog: Path, tmp_path: Path, cell: str,
+                                                   expected: list[str]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "目录"
+    ws.append(["一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道",
+               "公开对象", "公开方式", "公开层级"])
+    ws.append(["公共服务", "文化服务", "开放时间", cell, T20, "某局", "政府网站", "全社会", "主动公开",
+               "县级"])
+    wb.save(tmp_path / "目录.xlsx")
+    result = run("import", str(tmp_path / "目录.xlsx"), "--area", "cxgh", "--catalog", str(catalog))
+    assert result.code == 0, result.out
+    assert items(catalog / "cxgh")["CXGH-001"]["basis"] == expected
+    assert run("validate", str(catalog)).code == 0
+
+
+def test_findings_about_imported_rows_name_the_sheet_cell(catalog: Path, tmp_path: Path) -> None:
+    head = ("事项编码,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,"
+            "公开渠道,公开对象,公开方式,公开层级\n")
+    row = "CXGH-0{n},规划编制,事项{n},文本,{basis},实时公开,某局,政府网站,全社会,主动公开,县级\n"
+    rows = [row.format(n=n, basis="《城乡规划法》") for n in range(11, 15)]
+    rows.append(row.format(n=15, basis="无"))  # the fifth data row is sheet row 6: its basis is E6
+    table = tmp_path / "目录.csv"
+    table.write_text(head + "".join(rows), encoding="utf-8")
+    args = ("import", str(table), "--area", "cxgh", "--catalog", str(catalog))
+    dry = run(*args, "--dry-run", "--format", "json")
+    [found] = json.loads(dry.out)["findings"]
+    assert (found["code"], found["file"], found["line"], found["column"]) == ("placeholder", str(table), 6, 5)
+    assert found["source"] == f"{table} 目录!E6" and found["element"] == "公开依据"
+    assert not (catalog / "cxgh" / "CXGH-015.yml").exists()
+    real = run(*args)
+    written = catalog / "cxgh" / "CXGH-015.yml"
+    assert real.code == 1 and f"{written}:" in real.out and "表格位置: " + f"{table} 目录!E6" in real.out

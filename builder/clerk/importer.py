@@ -29,7 +29,8 @@ from builder.catalog import SITE_FILE, display_path, load_catalog
 from builder.clerk.fmt import dumps
 from builder.clerk.new import SCHEMA_LINE, Codes, Context, area_of_code, codes_for, find_area, read_context
 from builder.clerk.rows import RowReader, known_channels
-from builder.clerk.sheets import HEADER_SCAN, Grid, Layout, ReadError, data_rows, find_layout, read_grids
+from builder.clerk.sheets import (HEADER_SCAN, Grid, Layout, ReadError, cell_ref, data_rows, find_layout,
+                                  read_grids)
 from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area
@@ -95,7 +96,7 @@ def import_table(opts: Options) -> Imported:
     result.plans = list(_plans(ctx, area, rows, reader, opts.force))
     result.findings += reader.findings
     _render(result.plans, opts.source)
-    result.findings += _write_and_validate(ctx, result.plans, opts)
+    result.findings += _write_and_validate(ctx, result.plans, opts, layout)
     result.written = not opts.dry_run
     return result
 
@@ -238,13 +239,14 @@ def _render(plans: Iterable[Plan], source: Path) -> None:
 
 # --- write, then validate what was written --------------------------------------------------------
 
-def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options) -> list[Finding]:
+def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options, layout: Layout) -> list[Finding]:
     if not plans:
         return []
+    cells = _Cells(display_path(opts.source), layout, opts.dry_run)
     if not opts.dry_run:
         for plan in plans:
             plan.path.write_text(plan.text, encoding="utf-8", newline="\n")
-        return _findings_for(ctx.root, {display_path(p.path): display_path(p.path) for p in plans})
+        return _findings_for(ctx.root, {display_path(p.path): p for p in plans}, cells)
     with tempfile.TemporaryDirectory(prefix="gkml-import-") as tmp:
         scratch = Path(tmp) / "catalog"
         _scratch_copy(ctx, {p.area.slug for p in plans}, scratch)
@@ -252,8 +254,8 @@ def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options) -> list[
         for plan in plans:
             path = scratch / plan.area.slug / plan.path.name
             path.write_text(plan.text, encoding="utf-8", newline="\n")
-            names[display_path(path)] = display_path(plan.path)
-        return _findings_for(scratch, names)
+            names[display_path(path)] = plan
+        return _findings_for(scratch, names, cells)
 
 
 def _scratch_copy(ctx: Context, slugs: set[str], scratch: Path) -> None:
@@ -264,7 +266,40 @@ def _scratch_copy(ctx: Context, slugs: set[str], scratch: Path) -> None:
         shutil.copytree(ctx.root / slug, scratch / slug)
 
 
-def _findings_for(root: Path, names: dict[str, str]) -> list[Finding]:
-    """The catalog's findings about the written files, under the names the clerk knows."""
+def _findings_for(root: Path, plans: dict[str, Plan], cells: _Cells) -> list[Finding]:
+    """The catalog's findings about the written files, each naming the sheet cell it came from."""
     loaded = load_catalog(root)
-    return [dataclasses.replace(f, file=names[f.file]) for f in loaded.findings if f.file in names]
+    return [cells.locate(f, plans[f.file]) for f in loaded.findings if f.file in plans]
+
+
+_SOURCE_KINDS = {  # an item element → the column kinds it may have come from, the likeliest first
+    "method": ("method", "method_active", "method_request"),
+    "channels": ("channels", "channel_tick"),
+    "audience": ("audience", "audience_all", "audience_group"),
+    "audience_group": ("audience_group", "audience"),
+    "levels": ("levels", "level_tick"),
+    "notes": ("notes", "extra"),
+}
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Puts the sheet cell a value came from on a finding about an imported file: the clerk fixes
+    the sheet (a dry run wrote no file at all), so the cell is what the finding must name."""
+
+    source: str
+    layout: Layout
+    dry_run: bool
+
+    def locate(self, f: Finding, plan: Plan) -> Finding:
+        col = self.column(f.element)
+        ref = f"{plan.sheet}!{cell_ref(plan.row - 1, col)}"
+        params = {**f.params, "source": f"{self.source} {ref}"}
+        if not self.dry_run:  # the file exists: keep its line, and name the cell too
+            return dataclasses.replace(f, file=display_path(plan.path), params=params)
+        return dataclasses.replace(f, file=self.source, line=plan.row, column=col + 1, params=params)
+
+    def column(self, element: str) -> int:
+        kinds = _SOURCE_KINDS.get(element, (element,))
+        found = (i for k in kinds for i, c in enumerate(self.layout.fields) if c.kind == k)
+        return next(found, 0)
