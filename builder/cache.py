@@ -164,7 +164,7 @@ def _finding(f: Finding) -> list[Any]:
 
 def _thaw(entry: dict[str, Any], file: str, positions: Callable[[], Positions]) -> Loaded:
     doc = Document(
-        file, entry["data"], positions=positions,
+        file, entry["data"], positions=Positions.later(positions),
         coerced={tuple(p): Coerced(tag, raw) for p, tag, raw in entry.get("coerced", ())},
         findings=[Finding(c, file, ln, col, path, el, params)
                   for c, ln, col, path, el, params in entry.get("loaded", ())],

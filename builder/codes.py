@@ -399,3 +399,37 @@ _CODES: tuple[Code, ...] = (
 )
 
 CODES: Mapping[str, Code] = {c.code: c for c in _CODES}
+
+
+# --- the parser's own words ---------------------------------------------------------------------
+# libyaml explains a syntax error in English; a clerk reads it in Chinese. The key is how the
+# problem starts (``builder.load`` matches by prefix); the English stays for --lang en.
+YAML_PROBLEMS_ZH: Mapping[str, str] = {
+    "could not find expected ':'": "找不到应有的半角冒号“:”",
+    "mapping values are not allowed in this context":
+        "这里不能出现“键: 值”（可能是冒号后少了空格、缩进不对，或值里含冒号需要加引号）",
+    "did not find expected key": "缩进不一致，这里找不到应有的键",
+    "did not find expected '-' indicator": "列表项的缩进不一致",
+    "found unexpected end of stream": "文件意外结束（可能是引号或括号没有闭合）",
+    "found character that cannot start any token":
+        "这里有不能作为开头的字符（如 @ ` % |），请给整个值加引号",
+    "did not find expected node content": "这里缺少内容",
+    "found unknown escape character": "双引号中有无效的转义符“\\”，请改用单引号",
+    "found undefined alias": "使用了未定义的别名",
+    "found unexpected ':'": "出现了多余的冒号，请给整个值加引号",
+    "expected <block end>, but found '-'": "列表项的缩进不一致",
+    "expected <block end>, but found '<block mapping start>'": "这一行的缩进与上面的键不一致",
+    "expected <block end>, but found '<scalar>'": "这一行的缩进不一致",
+    "expected ',' or ']', but got '<stream end>'": "方括号 [ ] 没有闭合",
+    "expected ',' or '}', but got '<stream end>'": "花括号 { } 没有闭合",
+    "expected ',' or ']', but got '<scalar>'": "方括号中的项之间缺少逗号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或项之间缺少逗号",
+    "found unexpected end of stream while scanning a quoted scalar": "引号没有闭合",
+    "found a tab character that violates indentation": "用了制表符（Tab）缩进",
+}
+
+
+ASSUMING_ZH = "假定第 {lines} 行已按上面的提示改正后发现"
+ASSUMING_EN = "found assuming line(s) {lines} are mended as hinted above"
+"""How a finding read from a mended file (``Document.assumed``) is marked."""

@@ -20,17 +20,22 @@ def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
 
 def as_dict(f: Finding, lang: Lang) -> dict[str, object]:
     message, hint = f.text(lang)
-    source = {"source": f.params["source"]} if "source" in f.params else {}
     return {"code": f.code, "severity": f.severity.value, "file": f.file, "line": f.line,
             "column": f.column, "path": f.path, "element": f.element_label(lang),
-            "message": message, "hint": hint, **source}
+            "message": message, "hint": hint, **_context(f, lang)}
 
 
-def _source(f: Finding, lang: Lang) -> str:
-    """Where an imported value came from (目录.xlsx 城乡规划!E6): the cell the clerk fixes."""
-    if "source" not in f.params:
-        return ""
-    return f"{'from sheet' if lang == 'en' else '表格位置'}: {f.params['source']}"
+def _context(f: Finding, lang: Lang) -> dict[str, str]:
+    """What a finding says about how it was found: the sheet cell an imported value came from
+    (目录.xlsx 城乡规划!E6), the mended lines a file was read past (``Document.assumed``)."""
+    out = {"source": str(f.params["source"])} if "source" in f.params else {}
+    key = "assuming_en" if lang == "en" else "assuming"
+    return out | ({"assuming": str(f.params[key])} if key in f.params else {})
+
+
+def _notes(f: Finding, lang: Lang) -> list[str]:
+    names = {"source": ("表格位置", "from sheet"), "assuming": ("前提", "assuming")}
+    return [f"{names[k][lang == 'en']}: {v}" for k, v in _context(f, lang).items()]
 
 
 def _where(f: Finding) -> str:
@@ -45,8 +50,8 @@ def text(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> No
         element = f.element_label(lang)
         label = f"{element}: " if element else ""
         out.write(f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}\n")
-        if _source(f, lang):
-            out.write(f"    {_source(f, lang)}\n")
+        for note in _notes(f, lang):
+            out.write(f"    {note}\n")
         if hint:
             out.write(f"    {'hint' if lang == 'en' else '提示'}: {hint}\n")
     s = summary(findings, files)
@@ -80,7 +85,7 @@ def github(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> 
             props += [f"line={f.line}", f"col={max(f.column, 1)}"]
         title = f"[{f.code}] {f.element_label(lang)}".strip()
         props.append(f"title={_escape(title, True)}")
-        body = "\n".join(x for x in (message, _source(f, lang), hint) if x)
+        body = "\n".join(x for x in (message, *_notes(f, lang), hint) if x)
         out.write(f"::{level} {','.join(props)}::{_escape(body)}\n")
 
 

@@ -12,6 +12,7 @@ a full-width colon? Only a file that fails one is walked in full, with the same 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from builder import numbering, resources
+from builder.codes import ASSUMING_EN, ASSUMING_ZH
 from builder.fastschema import Check, compile_schema
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
@@ -128,9 +130,10 @@ def _any_vague(texts: list[str]) -> bool:
 
 
 def validate_document(doc: Document, kind: Kind) -> list[Finding]:
-    """Schema findings for one loaded document (none when it could not be loaded)."""
+    """Schema findings for one loaded document (none when it could not be loaded, except those
+    of the file read as if its traps were mended: ``Document.assumed``)."""
     if doc.data is None:
-        return []
+        return _assumed(doc, kind) if doc.assumed is not None else []
     if not isinstance(doc.data, dict):
         return [_not_mapping(doc)]
     sch = schema(kind)
@@ -156,6 +159,15 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
     exempt = _exempted(doc.data) if kind == "item" else set()
     return _unique(f for f in found
                    if not (f.element in exempt and f.code in ("required", "empty", "placeholder")))
+
+
+def _assumed(doc: Document, kind: Kind) -> list[Finding]:
+    """The problems of the mended reading, each marked with the lines it assumes fixed."""
+    assert doc.assumed is not None
+    lines = "、".join(str(n) for n in sorted({f.line for f in doc.findings}))
+    mark = {"assuming": ASSUMING_ZH.format(lines=lines), "assuming_en": ASSUMING_EN.format(lines=lines)}
+    found = doc.assumed.findings + validate_document(doc.assumed, kind)
+    return [dataclasses.replace(f, params={**f.params, **mark}) for f in found]
 
 
 def _exempted(data: dict[str, Any]) -> set[str]:

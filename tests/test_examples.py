@@ -57,3 +57,15 @@ def test_invalid_case_text_output_names_place(case: Path, tmp_path: Path) -> Non
 
 def test_at_least_25_invalid_cases() -> None:
     assert len(INVALID) >= 25
+
+
+def test_a_colon_and_a_tab_are_reported_in_one_run_and_read_past(tmp_path: Path) -> None:
+    """Both traps at once, and what lies behind them, each marked as found assuming the mend."""
+    case = EXAMPLES / "invalid" / "fullwidth-colon-and-tab"
+    cat = lay_case(case, tmp_path / "catalog")
+    report = json.loads(run("validate", str(cat), "--format", "json").out)["findings"]
+    got = [(f["code"], f["line"], f.get("assuming")) for f in report]
+    assert got == [("yaml-tab", 4, None), ("yaml-fullwidth-colon", 6, None),
+                   ("placeholder", 9, "假定第 4、6 行已按上面的提示改正后发现")]
+    en = run("validate", str(cat), "--lang", "en").out
+    assert "assuming: found assuming line(s) 4、6 are mended" in en
