@@ -114,7 +114,7 @@ def test_new_marker_fails_validation_in_any_element(catalog: Path, element: str)
 
 
 def test_new_marker_is_one_of_the_rule_books_placeholders() -> None:
-    from builder.new import PLACEHOLDER
+    from builder.clerk.new import PLACEHOLDER
     from builder.validate import UNFILLED, placeholders
 
     assert PLACEHOLDER is UNFILLED and UNFILLED in placeholders()

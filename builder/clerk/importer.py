@@ -29,8 +29,16 @@ from builder.catalog import SITE_FILE, display_path, load_catalog
 from builder.clerk.fmt import dumps
 from builder.clerk.new import SCHEMA_LINE, Codes, Context, area_of_code, codes_for, find_area, read_context
 from builder.clerk.rows import RowReader, known_channels
-from builder.clerk.sheets import (HEADER_SCAN, Grid, Layout, ReadError, cell_ref, data_rows, find_layout,
-                                  read_grids)
+from builder.clerk.sheets import (
+    HEADER_SCAN,
+    Grid,
+    Layout,
+    ReadError,
+    cell_ref,
+    data_rows,
+    find_layout,
+    read_grids,
+)
 from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area

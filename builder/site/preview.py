@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import threading
 from pathlib import Path
@@ -25,6 +26,7 @@ class Preview:
     def __init__(self, site_dir: Path, addr: str) -> None:
         host, _, port = addr.rpartition(":")
         self.version = 0
+        self.notice = ""
         handler = functools.partial(_PreviewHandler, self, directory=str(site_dir))
         self._server = http.server.ThreadingHTTPServer((host or "127.0.0.1", int(port)), handler)
         self.url = f"http://{host or '127.0.0.1'}:{self._server.server_port}/"
@@ -33,14 +35,29 @@ class Preview:
     def reload(self) -> None:
         self.version += 1
 
+    def tell(self, notice: str) -> None:
+        """Show ``notice`` at the top of every open page ("" takes it away): a clerk who looks
+        only at the browser must see that a save was not taken. The pages reload to show it."""
+        if notice != self.notice:
+            self.notice = notice
+            self.reload()
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
     def script(self) -> bytes:
-        return (f"<script>(()=>{{const v='{self.version}';setInterval(()=>fetch('{self._PATH}',"
+        poll = (f"<script>(()=>{{const v='{self.version}';setInterval(()=>fetch('{self._PATH}',"
                 "{cache:'no-store'}).then(r=>r.text()).then(t=>{if(t!==v)location.reload()})"
-                ".catch(()=>{}),500)})()</script>").encode()
+                ".catch(()=>{}),500)})()</script>")
+        return (self._banner() + poll).encode()
+
+    def _banner(self) -> str:
+        if not self.notice:
+            return ""
+        return ('<div id="gkml-notice" role="alert" style="position:fixed;top:0;left:0;right:0;'
+                "z-index:10000;padding:.8rem 1.2rem;background:#b71c1c;color:#fff;font-size:1rem;"
+                f'line-height:1.5;white-space:pre-line">{html.escape(self.notice)}</div>')
 
 
 class _PreviewHandler(http.server.SimpleHTTPRequestHandler):

@@ -7,12 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from builder.catalog import load_catalog
-from builder.findings import Lang
+from builder.findings import Finding, Lang, errors, sort_key
 from builder.report import REPORTERS
 from builder.site.build import build_site, say, site_extras, site_pages
 from builder.site.docs import work_dir
@@ -54,7 +54,9 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
                 REPORTERS["text"](loaded.findings, loaded.files, lang, out)
                 out.flush()
             if not loaded.ok:
+                server.tell(rejected(loaded.findings, lang))
                 continue
+            server.tell("")
             catalog = loaded.catalog()
             changed = {i.code for i in catalog.items if items.get(i.code) != i}
             items = {i.code: i for i in catalog.items}
@@ -69,6 +71,18 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
         rebuild.stop()
         server.close()
     return 0
+
+
+def rejected(findings: Sequence[Finding], lang: Lang) -> str:
+    """The notice on the open pages when a save fails validation: which file, its first problem."""
+    first = min(errors(findings), key=sort_key)
+    message, _ = first.text(lang)
+    where = f"{first.file}:{first.line}" if first.line else first.file
+    zh = (f"这次保存没有采用：{where} {message}\n"
+          "页面显示的仍是上次通过校验的内容；改正并保存后，这条提示会自动消失。")
+    en = (f"This save was not taken: {where} {message}\nThe page still shows the last valid "
+          "version; fix the file and save, and this notice goes away.")
+    return en if lang == "en" else zh
 
 
 class _Rebuild:
