@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,18 @@ def test_export_skips_broken_files_and_refuses_to_overwrite(tmp_path: Path) -> N
 def test_export_csv_to_stdout_and_default_name(tmp_path: Path, monkeypatch: Any) -> None:
     result = run("export", "--catalog", str(ROOT / "catalog"), "--format", "csv", "-o", "-")
     assert result.out.startswith("\ufeff序号,事项编码,公开事项")
-    monkeypatch.chdir(tmp_path)
-    assert run("export", "--catalog", str(ROOT / "catalog"), "--area", "cxgh").code == 0
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "catalog", repo / "catalog")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)  # a clerk runs gkml in the catalog's repository
+    done = run("export", "--area", "cxgh")
+    assert done.code == 0, done.out
     site = yaml.safe_load((ROOT / "catalog" / "site.yml").read_text(encoding="utf-8"))
     area = yaml.safe_load((ROOT / "catalog" / "cxgh" / "_area.yml").read_text(encoding="utf-8"))
-    expected = f"{site['jurisdiction']}{area['name']}领域政务公开事项标准目录.xlsx"
-    assert [p.name for p in tmp_path.iterdir()] == [expected]
+    expected = repo / "导出" / f"{site['jurisdiction']}{area['name']}领域政务公开事项标准目录.xlsx"
+    assert expected.is_file() and str(expected) in done.out  # it says where the file went
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "catalog", "导出"]
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
+                            capture_output=True, text=True, check=True).stdout
+    assert status and all(line.startswith("?? catalog/") for line in status.splitlines()), status
     assert run("export", "--catalog", str(ROOT / "catalog"), "--area", "nowhere").code == 2

@@ -176,7 +176,7 @@ def _import_summary(result: Imported, args: argparse.Namespace, out: TextIO) -> 
 # --- export --------------------------------------------------------------------------------------
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from builder.clerk.export import default_output, select, write
+    from builder.clerk.export import default_output, ignored_folder, select, write
     from builder.clerk.new import read_context
 
     if not args.catalog.is_dir():
@@ -193,13 +193,19 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if result.findings:
             REPORTERS["text"](result.findings, result.items, args.lang, err)
         return 0
-    target = args.output or default_output(catalog, result.area, args.format)
+    target = args.output or default_output(args.catalog, catalog, result.area, args.format)
     if target.exists() and not args.force:
         return _fail([Finding("file-exists", display_path(target), 0, 0,
                               params={"target": display_path(target)})], args.lang, out, 1)
+    if not args.output:
+        ignored_folder(target.parent)
     write(target, args.format, catalog, items, result.area)
-    out.write(_say(args.lang, f"已导出 {result.items} 个事项到 {display_path(target)}\n",
-                   f"Exported {result.items} items to {display_path(target)}\n"))
+    shown = display_path(target) if args.output else str(target)  # the default: say exactly where
+    out.write(_say(args.lang, f"已导出 {result.items} 个事项到 {shown}\n",
+                   f"Exported {result.items} items to {shown}\n"))
+    if not args.output:
+        out.write(_say(args.lang, "（这个文件夹不会被 git 提交；要写到别处，用 --output 指定文件）\n",
+                       "(git never commits this folder; use --output to write elsewhere)\n"))
     if result.findings:
         REPORTERS["text"](result.findings, result.items, args.lang, out)
     return 0

@@ -45,8 +45,26 @@ def title(catalog: Catalog, area: Area | None) -> str:
     return f"{catalog.site.jurisdiction}{scope}政务公开事项标准目录"
 
 
-def default_output(catalog: Catalog, area: Area | None, fmt: Format) -> Path:
-    return Path(f"{title(catalog, area)}.{fmt}")
+EXPORT_DIR = "导出"
+_IGNORE_ALL = "# gkml export 的输出：不提交到 git / gkml exports, never committed\n*\n"
+
+
+def default_output(root: Path, catalog: Catalog, area: Area | None, fmt: Format) -> Path:
+    """``导出/<title>.<fmt>`` beside the catalog folder (the repository's root, as a rule).
+
+    Not the working directory: that is usually the repository, where ``git add .`` would
+    commit the export. ``ignored_folder`` makes the folder ignore itself, so this holds in any
+    repository (and outside one) without touching the county's own ``.gitignore``.
+    """
+    return root.absolute().parent / EXPORT_DIR / f"{title(catalog, area)}.{fmt}"
+
+
+def ignored_folder(folder: Path) -> None:
+    """Create ``folder`` with a ``.gitignore`` of ``*`` (as ``python -m venv`` does for its own)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(_IGNORE_ALL, encoding="utf-8")
 
 
 def select(root: Path, area_name: str | None) -> tuple[Catalog, list[Item], Exported]:
