@@ -384,11 +384,32 @@ def official_channels() -> tuple[str, ...]:
     return tuple(raw_schema("item")["$defs"]["officialChannel"]["enum"])
 
 
+def channel_key(name: str) -> str:
+    """A channel name as compared: no spaces, half-width brackets, Latin letters upper-case."""
+    return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")").upper()
+
+
+@functools.cache
+def channel_synonyms() -> dict[str, tuple[str, bool]]:
+    """A name clerks use (as ``channel_key``) → (the checklist's name, whether it says more than
+    that name: 微信公众号 is one kind of 两微一端, worth keeping in a note). The table is the item
+    schema's ``officialChannel.x-synonyms``, documented in the guide."""
+    table = raw_schema("item")["$defs"]["officialChannel"]["x-synonyms"]
+    return {channel_key(k): (v, kind == "part") for kind in ("same", "part")
+            for k, v in table[kind].items()}
+
+
 def _channels(area: Area | None) -> frozenset[str]:
     return frozenset(official_channels()) | frozenset(area.channels if area else ())
 
 
 def _suggest_channel(value: str, allowed: frozenset[str]) -> tuple[str, str]:
+    official, part = channel_synonyms().get(channel_key(value), ("", False))
+    if official:
+        kept = f"，“{value}”可写进情况说明（notes）" if part else ""
+        return (f"“{value}”在官方清单中是“{official}”：请写成 {official}{kept}。",
+                f"'{value}' is '{official}' in the official checklist: write {official}"
+                + (" and keep the detail in notes." if part else "."))
     guess = next(iter(difflib.get_close_matches(value, sorted(allowed), 1, 0.5)), None)
     other = f"清单外的渠道请写成“其他：{value}”。"
     other_en = f"A channel outside the checklist is written '其他：{value}'."

@@ -9,6 +9,7 @@ import pytest
 from builder.cli import build_parser
 from builder.findings import CODES
 from builder.report import codes_markdown
+from builder.validate import raw_schema
 from tests.conftest import ROOT
 
 
@@ -30,3 +31,15 @@ def test_every_finding_code_is_in_the_codes_page() -> None:
     for lang in ("zh", "en"):
         page = codes_markdown(lang)
         assert all(f"`{code}`" in page for code in CODES)
+
+
+def test_every_channel_synonym_is_in_the_guide() -> None:
+    """The guide's table of channel synonyms keeps up with the schema's x-synonyms."""
+    guide = (ROOT / "pages" / "guide.md").read_text(encoding="utf-8")
+    table = raw_schema("item")["$defs"]["officialChannel"]["x-synonyms"]
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in guide.splitlines() if line.strip().startswith("| ")]
+    for kind in ("same", "part"):
+        for name, official in table[kind].items():
+            row = next((r for r in rows if name in r[0].split("；")), [])
+            assert row[1:] == [official, "是" if kind == "part" else "否"], name

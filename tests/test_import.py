@@ -17,6 +17,7 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from builder.validate import raw_schema
 from tests.conftest import EXAMPLES, run
 
 GGFL_AREA = """name: 公共法律服务
@@ -304,3 +305,29 @@ def test_findings_about_imported_rows_name_the_sheet_cell(catalog: Path, tmp_pat
     real = run(*args)
     written = catalog / "cxgh" / "CXGH-015.yml"
     assert real.code == 1 and f"{written}:" in real.out and "表格位置: " + f"{table} 目录!E6" in real.out
+
+
+SYNONYMS = raw_schema("item")["$defs"]["officialChannel"]["x-synonyms"]
+CHANNEL_CASES = [(name, official, kind == "part") for kind in ("same", "part")
+                 for name, official in SYNONYMS[kind].items()]
+
+
+@pytest.mark.parametrize(("name", "official", "part"), CHANNEL_CASES, ids=[c[0] for c in CHANNEL_CASES])
+def test_channel_synonym_becomes_the_checklist_name(catalog: Path, tmp_path: Path, name: str,
+                                                    official: str, part: bool) -> None:
+    table = tmp_path / "目录.csv"
+    table.write_text("一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,公开方式,"
+                     f"公开层级\n规划编制,乡规划,文本,《城乡规划法》,实时公开,某局,■政府公报 ■{name},全社会,"
+                     "主动公开,县级\n", encoding="utf-8")
+    result = run("import", str(table), "--area", "cxgh", "--catalog", str(catalog), "--format", "json")
+    assert result.code == 0 and json.loads(result.out)["findings"] == [], result.out
+    item = items(catalog / "cxgh")["CXGH-001"]
+    assert item["channels"] == ["政府公报", official]
+    assert (f"原表写作“{name}”" in item.get("notes", "")) is part  # kept where the name says more
+    # written by hand, validate names the checklist's name in its hint
+    path = catalog / "cxgh" / "CXGH-001.yml"
+    text = path.read_text(encoding="utf-8")
+    assert f"[政府公报, {official}]" in text
+    path.write_text(text.replace(f"[政府公报, {official}]", f"[政府公报, '{name}']"), encoding="utf-8")
+    [found] = json.loads(run("validate", str(catalog), "--format", "json").out)["findings"]
+    assert found["code"] == "channel-unknown" and f"官方清单中是“{official}”" in found["hint"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder import numbering
-from builder.catalog import official_channels
+from builder.catalog import channel_key, channel_synonyms, official_channels
 from builder.clerk.sheets import Field, Grid, Layout, cell_ref, normalise
 from builder.findings import Finding
 from builder.model import ITEM_KEYS, Site
@@ -30,9 +30,6 @@ _TRAILING = re.compile(r"(?:[\s、，,；;。]+(?:\d+[.．]|[（(]\d+[)）]|[①
 """Separators at the end of a part, with the next entry's number ('《A》;2.' → '《A》')."""
 _OTHER = re.compile(r"^其他\s*(?:[:：_\-—（(]\s*)?(.*?)\s*[_）)]*$")
 _CHANNEL_NOTE = re.compile(r"[（(]\s*注\s*[:：][^）)]*[）)]")
-_ALIASES = {"纸质载体": "纸质媒体", "政府服务中心": "政务服务中心", "发布会听证会": "发布会/听证会",
-            "发布会、听证会": "发布会/听证会", "12345热线": "12345政务服务热线",
-            "社区/企事业单位/村公示栏": "社区/企事业单位/村公示栏(电子屏)"}
 TEXT_KINDS = ("code", "level1", "level2", "level3", "content", "time_limit", "subject", "notes")
 
 
@@ -172,23 +169,32 @@ class RowReader:
     def _channels(self, data: dict[str, Any], notes: list[str], row: int, col: int, text: str) -> None:
         notes += [m.strip("（()）") for m in _CHANNEL_NOTE.findall(text)]
         for name, on in channel_tokens(_CHANNEL_NOTE.sub("", text)):
-            channel = self._channel(name, row, col) if on else None
+            channel = self._channel(data, name, row, col) if on else None
             if channel and channel not in data.setdefault("channels", []):
                 data["channels"].append(channel)
 
-    def _channel(self, name: str, row: int, col: int) -> str | None:
-        squashed = _squash(name)
-        known = {_squash(c): c for c in self.channels}
-        if squashed in known or squashed in _ALIASES:
-            return known.get(squashed) or _ALIASES[squashed]
+    def _channel(self, data: dict[str, Any], name: str, row: int, col: int) -> str | None:
         other = _OTHER.match(name.strip())
         if other and not other.group(1):
             self.find("import-channel-unnamed", row, col, value=name)
             return None
-        if other:  # 其他法律服务网 names the area's own platform more often than not
-            return known.get(_squash(other.group(1))) or f"其他：{other.group(1)}"
+        # 其他法律服务网 names the area's own platform more often than not; 其他：公开栏 a checklist one
+        named = other.group(1) if other else name
+        known = self._known(data, named)
+        if known or other:
+            return known or f"其他：{named}"
         self.find("import-channel-other", row, col, value=name)
         return f"其他：{name}"
+
+    def _known(self, data: dict[str, Any], name: str) -> str | None:
+        """The checklist's (or the area's) name for ``name``; a synonym that says more than that
+        name (微信公众号 for 两微一端) is kept for the item's notes."""
+        key = channel_key(name)
+        own = next((c for c in self.channels if channel_key(c) == key), None)
+        official, part = channel_synonyms().get(key, (None, False))
+        if own is None and official is not None and part:
+            data.setdefault("channel_notes", []).append(f"公开渠道“{official}”原表写作“{name.strip()}”")
+        return own or official
 
     def _ticks(self, data: dict[str, Any], row: int, col: int, f: Field, text: str) -> None:
         if f.kind == "audience_group" and tick(text) is None:
@@ -208,7 +214,7 @@ class RowReader:
         if f.kind == "level_tick":
             data.setdefault("levels", []).append(self._level(f.value, col))
         elif f.kind == "channel_tick":
-            channel = self._channel(f.value, row, col)
+            channel = self._channel(data, f.value, row, col)
             if channel:
                 data.setdefault("channels", []).append(channel)
         else:
@@ -270,7 +276,8 @@ def _finish(data: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     for key in ("levels", "channels"):
         if key in data:
             data[key] = list(dict.fromkeys(data[key]))
-    note = "\n".join([*([data.pop("notes_cell")] if "notes_cell" in data else []), *notes])
+    kept = list(dict.fromkeys(data.pop("channel_notes", [])))
+    note = "\n".join([*([data.pop("notes_cell")] if "notes_cell" in data else []), *notes, *kept])
     for key in ITEM_KEYS:
         if key == "columns" and columns:
             out["columns"] = columns
