@@ -12,6 +12,7 @@ mended (``Document.assumed``), so every further problem is reported in the same 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = ["FULLWIDTH_KEY", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Coerced", "D
 
 FULLWIDTH_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([a-z_][a-z0-9_]*)[ \t]*：", re.MULTILINE)
 _TAB_INDENT = re.compile(r"^[ ]*\t[ \t]*", re.MULTILINE)
+"""Indentation with a tab in it (YAML allows only spaces there)."""
 
 
 def load_document(path: Path, file: str) -> Document:
@@ -98,7 +100,7 @@ def _syntax_failure(file: str, text: str, exc: yaml.YAMLError) -> Document:
     traps = _traps(file, text)
     if not traps:
         return _plain_failure(file, text, exc)
-    return Document(file, findings=traps, assumed=_parse_text(_mend(text), file, quick=False))
+    return Document(file, findings=traps, assumed=_assume(text, file))
 
 
 def _traps(file: str, text: str) -> list[Finding]:
@@ -114,11 +116,45 @@ def _traps(file: str, text: str) -> list[Finding]:
     return sorted(wide + tabs, key=lambda f: (f.line, f.column))
 
 
-def _mend(text: str) -> str:
-    """The text as the clerk meant it: ``key：`` → ``key: ``, a leading tab → two spaces.
-    Lines stay where they are, so a finding in the mended text names the clerk's line."""
-    text = FULLWIDTH_KEY.sub(lambda m: f"{m.group(0)[:-1]}: ", text)
-    return _TAB_INDENT.sub(lambda m: m.group(0).replace("\t", "  "), text)
+Shifts = dict[int, list[tuple[int, int]]]
+"""Line → (first mended column moved, by how much), in the order the mends were made."""
+
+
+def _mend(text: str) -> tuple[str, Shifts]:
+    """The text as the clerk meant it: a leading tab → two spaces, ``key：`` → ``key: ``; and how
+    far each mend moved the columns after it. Lines stay where they are."""
+    lines, shifts = text.split("\n"), {}
+    for i, line in enumerate(lines):
+        moves = []
+        if tab := _TAB_INDENT.match(line):
+            spaces = tab.group(0).replace("\t", "  ")
+            line = spaces + line[tab.end():]
+            moves.append((len(spaces), len(spaces) - tab.end()))
+        if wide := FULLWIDTH_KEY.match(line):
+            line = f"{line[:wide.end() - 1]}: {line[wide.end():]}"
+            moves.append((wide.end() + 1, 1))
+        lines[i] = line
+        if moves:
+            shifts[i + 1] = moves
+    return "\n".join(lines), shifts
+
+
+def _assume(text: str, file: str) -> Document:
+    """The file read as if mended, every line and column as the clerk sees them in the original."""
+    mended, shifts = _mend(text)
+    doc = _parse_text(mended, file, quick=False)
+    doc.findings = [dataclasses.replace(f, column=_column(shifts, f.line, f.column)) for f in doc.findings]
+    for marks in (doc.marks, doc.key_marks):
+        for path, m in marks.items():
+            marks[path] = Mark(m.line, _column(shifts, m.line, m.column))
+    return doc
+
+
+def _column(shifts: Shifts, line: int, column: int) -> int:
+    at = column - 1
+    for first, by in reversed(shifts.get(line, [])):
+        at = at - by if at >= first else at
+    return at + 1
 
 
 def _plain_failure(file: str, text: str, exc: yaml.YAMLError) -> Document:

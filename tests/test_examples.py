@@ -69,3 +69,18 @@ def test_a_colon_and_a_tab_are_reported_in_one_run_and_read_past(tmp_path: Path)
                    ("placeholder", 9, "假定第 4、6 行已按上面的提示改正后发现")]
     en = run("validate", str(cat), "--lang", "en").out
     assert "assuming: found assuming line(s) 4、6 are mended" in en
+
+
+def test_findings_read_past_a_trap_keep_the_clerks_columns() -> None:
+    """The mend moves text (a tab becomes two spaces, ： becomes ': '); findings do not move."""
+    from builder.load import parse_bytes
+    from builder.validate import validate_document
+
+    text = "code: CXGH-001\ncolumns:\n\tlevel1: 待补充\n  level2: 乡规划\ncontent：待补充\n"
+    doc = parse_bytes(text.encode(), "x.yml")
+    assert [(f.code, f.line, f.column) for f in doc.findings] == [("yaml-tab", 3, 1),
+                                                                  ("yaml-fullwidth-colon", 5, 8)]
+    found = {(f.code, f.path): (f.line, f.column) for f in validate_document(doc, "item")}
+    assert found[("placeholder", "$.columns.level1")] == (3, text.split("\n")[2].index("待") + 1)
+    assert found[("placeholder", "$.content")] == (5, text.split("\n")[4].index("待") + 1)
+    assert ("required", "$") in found  # the rest of the file is checked too
