@@ -25,9 +25,6 @@ TICKED = frozenset({"√", "✓", "✔", "☑", "■", "●", "◆", "★", "v",
 UNTICKED = frozenset({"□", "☐", "○", "◇", "×", "✗", "✘", "否", "-", "—", "n", "N", "no", "0"})
 _MARKS = "■□◆◇☑☐√✓✔●○"
 _SEPARATORS = r"[、，,；;\n]+"
-_NUMBERING = re.compile(r"^\s*(?:\d+[.、．)）]|[（(]\d+[)）]|[①-⑳])\s*")
-_TRAILING = re.compile(r"(?:[\s、，,；;。]+(?:\d+[.．]|[（(]\d+[)）]|[①-⑳])?)+$")
-"""Separators at the end of a part, with the next entry's number ('《A》;2.' → '《A》')."""
 _OTHER = re.compile(r"^其他\s*(?:[:：_\-—（(]\s*)?(.*?)\s*[_）)]*$")
 _CHANNEL_NOTE = re.compile(r"[（(]\s*注\s*[:：][^）)]*[）)]")
 TEXT_KINDS = ("code", "level1", "level2", "level3", "content", "time_limit", "subject", "notes")
@@ -76,9 +73,9 @@ def channel_tokens(text: str) -> list[tuple[str, bool]]:
     if any(m in text for m in _MARKS):
         parts = re.split(f"([{_MARKS}])", text)
         pairs = zip(parts[1::2], parts[2::2], strict=True)
-        found = [(_TRAILING.sub("", name).strip(), mark not in "□☐○") for mark, name in pairs]
+        found = [(numbering.strip(name), mark not in "□☐○") for mark, name in pairs]
     else:
-        found = [(_NUMBERING.sub("", p).strip(), True) for p in re.split(_SEPARATORS, text)]
+        found = [(numbering.strip(p), True) for p in re.split(_SEPARATORS, text)]
     return [(name, on) for name, on in found if name]
 
 
