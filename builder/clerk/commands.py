@@ -73,8 +73,8 @@ def _add_export(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--catalog", type=Path, default=Path("catalog"), metavar="DIR", help=_CATALOG_HELP)
     p.add_argument("--output", "-o", type=Path, metavar="FILE",
                    help="输出文件，默认是目录文件夹旁 导出/ 中的“<发布机关>…政务公开事项标准目录.xlsx”"
-                   "（git 不提交这个文件夹）；csv 可用 - 输出到屏幕"
-                   " / output file (default: 导出/ beside the catalog, ignored by git); - writes csv to stdout")
+                   "（git 不提交这个文件夹）；csv 可用 - 输出到屏幕 / output file (default: 导出/ "
+                   "beside the catalog, ignored by git); - writes csv to stdout")
     p.add_argument("--force", action="store_true", help="覆盖已有的输出文件 / overwrite FILE")
     return p
 
