@@ -369,7 +369,7 @@ def _code_checks(site: Site, area: Area | None, e: Entry, code: str) -> Iterator
                    prefix=area.prefix)
         return
     pattern = site.code_pattern.replace("{prefix}", re.escape(area.prefix))
-    if not re.match(pattern, code):
+    if not re.fullmatch(pattern, code):  # `$` alone lets a trailing newline through
         yield find(e.doc, sch, "code-format", ("code",), code=code, pattern=pattern,
                    example=f"{area.prefix}-001")
 

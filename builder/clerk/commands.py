@@ -15,6 +15,7 @@ from builder.catalog import display_path, path_not_found
 from builder.findings import Finding, Lang, Severity
 from builder.load import load_document
 from builder.report import REPORTERS
+from builder.textsafe import terminal
 
 if TYPE_CHECKING:
     from builder.clerk.importer import Imported
@@ -91,7 +92,8 @@ def _add_fmt(sub: Any) -> argparse.ArgumentParser:
 
 
 def _say(lang: Lang, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+    """The message in ``lang``, with any control character in a name or value made visible."""
+    return terminal(en if lang == "en" else zh)
 
 
 def _fail(findings: Sequence[Finding], lang: Lang, out: TextIO, code: int) -> int:
@@ -169,7 +171,7 @@ def _import_summary(result: Imported, args: argparse.Namespace, out: TextIO) -> 
     else:
         out.write(_say(lang, f"写入 {n} 个文件。\n", f"{n} files written.\n"))
     for plan in result.plans[:10]:
-        out.write(f"  {display_path(plan.path)} ← {plan.sheet}:{plan.row}\n")
+        out.write(terminal(f"  {display_path(plan.path)} ← {plan.sheet}:{plan.row}") + "\n")
     if n > 10:
         out.write(_say(lang, f"  ……共 {n} 个\n", f"  … {n} in all\n"))
 
@@ -225,7 +227,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verb = _say(args.lang, "需要格式化" if args.check else "已格式化",
                 "would reformat" if args.check else "reformatted")
     for file in result.changed:
-        out.write(f"{verb}: {file}\n")
+        out.write(terminal(f"{verb}: {file}") + "\n")
     if result.findings:
         REPORTERS["text"](result.findings, result.files, args.lang, out)
     n, total = len(result.changed), result.files

@@ -217,7 +217,7 @@ def _code_col(reader: RowReader) -> int:
 
 
 def _code(code: str, codes: Codes | None, index: int, reader: RowReader) -> str:
-    if code and _SAFE_CODE.match(code):
+    if code and _SAFE_CODE.fullmatch(code):
         return code
     new = codes.next() if codes else ""
     if code:

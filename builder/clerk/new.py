@@ -87,7 +87,7 @@ class Codes:
         """Codes used elsewhere (a sheet's 事项编码 column): never handed out, counted from."""
         shape = re.compile(rf"^{re.escape(self.prefix)}{re.escape(self.separator)}(\d+)$")
         self.taken |= set(codes)
-        self.last = max([self.last, *(int(m.group(1)) for m in map(shape.match, codes) if m)])
+        self.last = max([self.last, *(int(m.group(1)) for m in map(shape.fullmatch, codes) if m)])
 
     def next(self) -> str:
         while True:
@@ -103,13 +103,13 @@ def codes_for(ctx: Context, area: Area) -> Codes | None:
     folder = ctx.root / area.slug
     stems = {p.stem for p in folder.glob("*.yml") if p.name != AREA_FILE} if folder.is_dir() else set()
     shape = re.compile(rf"^{re.escape(area.prefix)}(-?)(\d+)$")
-    used = [(m.group(1), len(m.group(2)), int(m.group(2))) for m in map(shape.match, sorted(stems)) if m]
+    used = [(m.group(1), len(m.group(2)), int(m.group(2))) for m in map(shape.fullmatch, sorted(stems)) if m]
     if used:
         (sep, width), _ = Counter((s, w) for s, w, _ in used).most_common(1)[0]
         return Codes(area.prefix, sep, width, max(n for _, _, n in used), stems)
     pattern = ctx.site.code_pattern.replace("{prefix}", re.escape(area.prefix))
     for sep, width in _STYLES:
-        if re.match(pattern, f"{area.prefix}{sep}{1:0{width}d}"):
+        if re.fullmatch(pattern, f"{area.prefix}{sep}{1:0{width}d}"):
             return Codes(area.prefix, sep, width, 0, stems)
     return None
 
