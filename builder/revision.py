@@ -124,7 +124,8 @@ def _write(top: Path, blobs: list[tuple[str, str]], dest: Path) -> None:
 def catalog_sha256(root: Path) -> str:
     """A hash of every file the catalog holds (names and bytes), independent of git."""
     files = sorted(_catalog_files(root))
-    return manifest_sha256((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+    hashes = ((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+    return manifest_sha256((rel, h) for rel, h in hashes if h)
 
 
 def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
@@ -136,10 +137,17 @@ def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
     return manifest.hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path) -> str | None:
+    from builder.safefile import digest  # late: safefile is not needed for a plain git call
+
+    return digest(path)
 
 
 def _catalog_files(root: Path) -> Iterable[Path]:
-    return (p for p in root.rglob("*")
-            if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts))
+    """Every entry that is not a folder, never following a link (as ``catalog._files``)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        links = [d for d in dirnames if Path(dirpath, d).is_symlink()]
+        for name in [*filenames, *links]:
+            if not name.startswith("."):
+                yield Path(dirpath, name)

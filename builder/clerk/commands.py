@@ -111,7 +111,7 @@ def _area_unknown(name: str, ctx: Any) -> Finding:
 # --- new -----------------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from builder.clerk.new import find_area, new_item, read_context, write_new  # late: see cli.py
+    from builder.clerk.new import find_area, find_like, new_item, read_context, write_new  # late: see cli.py
 
     if not args.catalog.is_dir():
         return _fail([path_not_found(args.catalog)], args.lang, out, 2)
@@ -121,20 +121,20 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _fail([_area_unknown(args.area, ctx)], args.lang, out, 2)
     like, source = None, ""
     if args.like:
-        found = sorted(args.catalog.glob(f"*/{args.like}.yml"))
-        data = load_document(found[0], display_path(found[0])).data if found else None
-        if not isinstance(data, dict):
+        found = find_like(args.catalog, args.like)
+        data = load_document(found, display_path(found)).data if found else None
+        if found is None or not isinstance(data, dict):
             return _fail([Finding("item-not-found", display_path(args.catalog), 0, 0,
                                   params={"code": args.like})], args.lang, out, 2)
-        like, source = data, found[0].relative_to(args.catalog).as_posix()
+        like, source = data, found.relative_to(args.catalog).as_posix()
     made = new_item(ctx, area, like, source)
     if made is None:
         return _fail([Finding("code-no-shape", display_path(args.catalog), 0, 0,
                               params={"pattern": ctx.site.code_pattern})], args.lang, out, 1)
     path, text = made
-    if not write_new(path, text):
-        return _fail([Finding("file-exists", display_path(path), 0, 0,
-                              params={"target": display_path(path)})], args.lang, out, 1)
+    problem = write_new(path, text)
+    if problem:
+        return _fail([problem], args.lang, out, 1)
     where = display_path(path)
     out.write(_say(args.lang, f"已创建 {where}：把其中的“待补充”换成实际内容，然后运行 gkml validate。\n",
                    f"Created {where}: replace each 待补充 and run gkml validate.\n"))
@@ -202,7 +202,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                               params={"target": display_path(target)})], args.lang, out, 1)
     if not args.output:
         ignored_folder(target.parent)
-    write(target, args.format, catalog, items, result.area)
+    try:
+        write(target, args.format, catalog, items, result.area)
+    except OSError as exc:
+        return _fail([Finding("write-failed", display_path(target), 0, 0, params={
+            "target": display_path(target), "reason": exc.strerror or str(exc)})], args.lang, out, 1)
     shown = display_path(target) if args.output else str(target)  # the default: say exactly where
     out.write(_say(args.lang, f"已导出 {result.items} 个事项到 {shown}\n",
                    f"Exported {result.items} items to {shown}\n"))

@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.catalog import AREA_FILE, SITE_FILE
+from builder.catalog import AREA_FILE, SITE_FILE, display_path
 from builder.clerk.fmt import dumps
+from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area, Site
+from builder.names import unsafe_name
+from builder.safefile import create_text, entry_kind, refusal
 from builder.validate import UNFILLED, raw_schema, validate_document
 
 PLACEHOLDER = UNFILLED
@@ -190,11 +193,27 @@ def new_item(ctx: Context, area: Area, like_data: Mapping[str, Any] | None = Non
     return ctx.root / area.slug / f"{code}.yml", template(ctx.site, area, data, source)
 
 
-def write_new(path: Path, text: str) -> bool:
-    """Create ``path``; False (and nothing written) when it already exists."""
+def write_new(path: Path, text: str) -> Finding | None:
+    """Create ``path``; a finding (and nothing written) when it exists, is a link (even a
+    dangling one: it is never written through) or cannot be written."""
+    where = display_path(path)
+    problem = refusal(path)
+    if problem:
+        return Finding(problem.code, where, 0, 0, params=problem.params)
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        create_text(path, text)
     except FileExistsError:
-        return False
-    return True
+        return Finding("file-exists", where, 0, 0, params={"target": where})
+    except OSError as exc:
+        return Finding("write-failed", where, 0, 0, params={"target": where,
+                                                              "reason": exc.strerror or str(exc)})
+    return None
+
+
+def find_like(root: Path, code: str) -> Path | None:
+    """The item file ``code`` names in one of the area folders; None for a code that is not a
+    plain file name (``../../outside`` reads nothing outside the catalog) or a link."""
+    if unsafe_name(f"{code}.yml") or code.startswith("."):
+        return None
+    folders = sorted(d for d in root.iterdir() if entry_kind(d) == "folder" and not d.name.startswith("."))
+    return next((f / f"{code}.yml" for f in folders if entry_kind(f / f"{code}.yml") == "file"), None)
