@@ -40,3 +40,72 @@ def catalog(root: Path, *items: dict[str, Any], site: dict[str, Any] | None = No
         data = {**ITEM, "code": f"CXGH-{n:03d}", **extra}
         dump(root / "cxgh" / f"{data['code']}.yml", data)
     return root
+
+
+# --- hostile workbooks (issue 12) ------------------------------------------------------------
+
+def table_workbook(path: Path) -> Path:
+    """A small valid sheet in the official layout: two header rows and one item."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["事项编码", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体",
+               "公开渠道", "公开对象", "公开方式", "公开层级"])
+    ws.append(["CXGH-101", "规划编制", "城市详细规划", "规划文件", "《城乡规划法》", "实时公开",
+               "测试县自然资源局", "政府网站", "全社会", "主动公开", "县级"])
+    wb.save(path)
+    return path
+
+
+def rewrite_sheet(path: Path, edit: Any) -> Path:
+    """``path`` with its first sheet's XML passed through ``edit(bytes) -> bytes``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in parts.items():
+            dst.writestr(name, body)
+    return path
+
+
+def bomb_workbook(path: Path, chunk: int = 16 << 20, times: int = 100) -> Path:
+    """A workbook whose sheet XML inflates to ``chunk * times`` bytes (1.6 GB by default) from
+    a few MB: one deflated chunk repeated (each ends in a full flush, so the copies join)."""
+    import struct
+    import zipfile
+    import zlib
+
+    table_workbook(path)
+    body = b" " * chunk
+    comp = zlib.compressobj(1, zlib.DEFLATED, -15)
+    deflated = (comp.compress(body) + comp.flush(zlib.Z_FULL_FLUSH)) * times
+    deflated += zlib.compressobj(1, zlib.DEFLATED, -15).flush()
+    crc = 0
+    for _ in range(times):
+        crc = zlib.crc32(body, crc)
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    del parts[name]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for other, data in parts.items():
+            dst.writestr(other, data)
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_STORED
+        dst.writestr(info, deflated)  # stored, then relabelled as deflated below
+    raw = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for sig, method_at, crc_at in ((b"PK\x03\x04", 8, 14), (b"PK\x01\x02", 10, 16)):
+        at = raw.find(sig + b"", 0)
+        while at >= 0:
+            name_at = at + (30 if sig == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + len(encoded)] == encoded:
+                struct.pack_into("<H", raw, at + method_at, 8)
+                struct.pack_into("<III", raw, at + crc_at, crc, len(deflated), chunk * times)
+            at = raw.find(sig, at + 4)
+    path.write_bytes(bytes(raw))
+    return path
