@@ -110,7 +110,7 @@ def test_a_csv_cell_over_the_field_limit_is_a_finding(cat: Path, tmp_path: Path)
     path = tmp_path / "long.csv"
     path.write_text("事项编码,一级事项,二级事项,公开内容\nCXGH-101,甲,乙," + "长" * 131_073 + "\n",
                     encoding="utf-8")
-    stats, findings, _ = _import(cat, path)
+    _, findings, _ = _import(cat, path)
     assert [f["code"] for f in findings] == ["import-format"] and "131072" in str(findings[0]["message"])
 
 
