@@ -185,7 +185,8 @@ class _Numbering:
 
 def _plans(ctx: Context, area: Area | None, rows: list[tuple[int, dict[str, Any]]],
            reader: RowReader, force: bool) -> Iterator[Plan]:
-    numbering = _Numbering(ctx, area, reader, sorted({str(d["code"]) for _, d in rows if d.get("code")}))
+    given = sorted({code for _, d in rows if _usable(code := str(d.get("code", "")))})
+    numbering = _Numbering(ctx, area, reader, given)
     for index, data in rows:
         placed = numbering.place(index, data)
         if placed is None:
@@ -218,9 +219,16 @@ def _code_col(reader: RowReader) -> int:
     return next((i for i, f in enumerate(reader.layout.fields) if f.kind == "code"), 0)
 
 
+def _usable(code: str) -> bool:
+    """Whether ``code`` can name its file: CON, NUL.txt or CXGH-011. would name a device or
+    lose the dot on Windows, and a 300-character code is longer than any file system allows."""
+    return bool(code) and _SAFE_CODE.fullmatch(code) is not None \
+        and not unsafe_name(code) and not unsafe_name(f"{code}.yml")
+
+
 def _code(code: str, codes: Codes | None, index: int, reader: RowReader) -> str:
-    if code and _SAFE_CODE.fullmatch(code) and not unsafe_name(f"{code}.yml"):
-        return code  # CON, NUL.txt or CXGH-011. would name a device or lose its dot on Windows
+    if _usable(code):
+        return code
     new = codes.next() if codes else ""
     if code:
         reader.find("import-code-bad", index, _code_col(reader), value=code, new=new)
