@@ -70,7 +70,10 @@ class Preview:
 
 
 class _BoundedServer(http.server.ThreadingHTTPServer):
-    """A thread per connection, at most ``limit`` at a time; the rest are told 503 and closed."""
+    """A thread per connection, at most ``limit`` at a time; the rest are told 503 and closed.
+    A client that goes away mid-answer is its own business: no traceback in the terminal."""
+
+    request_queue_size = 128  # socketserver's 5 makes the kernel drop connections under load
 
     def __init__(self, addr: tuple[str, int], handler: Any, limit: int) -> None:
         super().__init__(addr, handler)
@@ -84,6 +87,9 @@ class _BoundedServer(http.server.ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a reset connection or a timeout; the request was answered when it could be
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
