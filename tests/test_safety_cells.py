@@ -137,3 +137,10 @@ def test_terminal_escapes_in_values_are_shown_not_obeyed(tmp_path: Path) -> None
     result = run("validate", str(cat))
     assert "\x1b" not in result.out
     assert "\\x1b[2J" in result.out
+
+
+def test_build_refuses_a_control_character_with_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    cat = catalog(tmp_path / "c", {"content": "规划\x1b[2J文件"})
+    result = run("build", str(cat), "--site-dir", str(tmp_path / "site"))
+    assert result.code == 1 and "[text-control-char]" in result.out
+    assert "Traceback" not in result.out + result.err and not (tmp_path / "site").exists()
