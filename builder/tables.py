@@ -159,13 +159,14 @@ def csv_unescape(text: str) -> str:
 def xlsx_cell(ws: Any, value: object, style: StyleArray | None = None, **named: Any) -> Cell:
     """An XLSX cell for any worksheet (write-only or not; ``append`` places it).
 
-    Numbers stay numbers; everything else is text, typed 's' here so openpyxl never guesses
-    (its guess makes a formula of any text starting with =). Text a spreadsheet would run
-    when retyped carries Excel's quote prefix. A control character an XLSX file cannot hold
-    (only an invalid catalog has one: validation refuses them) is shown as its escape.
+    Numbers and true/false stay what they are; everything else is text, typed 's' here so
+    openpyxl never guesses (its guess makes a formula of any text starting with =). Text a
+    spreadsheet would run when retyped carries Excel's quote prefix. A control character an
+    XLSX file cannot hold (only an invalid catalog has one: validation refuses them) is shown
+    as its escape.
     ``named`` sets openpyxl style attributes (font, fill, border, alignment)."""
     cell = Cell(ws, row=1, column=1, style_array=style)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float):  # bool is an int: it stays TRUE/FALSE
         cell.value = value
     elif value is not None:
         text = _XML_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))

@@ -53,7 +53,7 @@ def test_check_xlsx_writes_every_value_as_text(hostile: Path, tmp_path: Path) ->
     cells = _xlsx_values(out)
     texts = {v for v, t in cells if t == "s"}
     assert {EVIL, "=2+3", "@SUM(1)", "=1+1", "@SUM(A1)"} <= texts
-    assert all(t in ("s", "n") for _, t in cells)
+    assert all(t in ("s", "n", "b") for _, t in cells)  # text, numbers, true/false: never "f"
 
 
 def test_check_csv_cells_cannot_start_a_formula(hostile: Path) -> None:
