@@ -129,13 +129,14 @@ def write_text(path: Path, text: str) -> None:
     problem = refusal(path)
     if problem:
         raise problem
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
     fd, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         with contextlib.suppress(OSError):
-            tmp.chmod(0o666 & ~_umask())  # mkstemp makes it 0600; a new file is normally 0644
+            tmp.chmod(mode)  # mkstemp makes it 0600: keep the file's own, or a new file's usual
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
