@@ -122,16 +122,15 @@ def test_import_never_writes_reserved_or_unportable_names(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("jurisdiction", ["../../../tmp/gkml-x", "某县/某区", "CON"])
-def test_export_default_name_stays_in_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_export_default_name_stays_in_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  jurisdiction: str) -> None:
     cat = catalog(tmp_path / "c", {}, site={"jurisdiction": jurisdiction})
-    here = tmp_path / "here"
-    here.mkdir()
-    monkeypatch.chdir(here)
+    monkeypatch.chdir(tmp_path)
     result = run("export", "--catalog", str(cat), "--format", "csv")
     assert result.code == 0, result.out + result.err
-    made = list(here.iterdir())
+    made = [p for p in (tmp_path / "导出").iterdir() if p.name != ".gitignore"]
     assert len(made) == 1 and made[0].suffix == ".csv" and not made[0].name.startswith(".")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "导出"]
     assert not Path("/tmp/gkml-x政务公开事项标准目录.csv").exists()
 
 
