@@ -28,8 +28,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GB = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030", "cp936", "euc-cn", "hz-gb-2312"})
 _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-_BREAK = "\x1e"
-"""Marks a <br> or block end while HTML whitespace is collapsed; becomes a line break."""
+_BREAK = "\ue000"
+"""Marks a <br> or block end (a private-use character: lxml refuses control characters)
+while HTML whitespace is collapsed; becomes a line break."""
 MAX_SPAN = 1000
 """colspan above this is an error in the page (the HTML standard's own cap)."""
 CAPTION_LOOKBACK = 8
