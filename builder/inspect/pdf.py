@@ -6,8 +6,8 @@ A PDF carries no cells, only characters and lines, so three things are rebuilt h
   first row (the header) a merge runs across (公开事项 over 一级/二级事项), so None takes
   the value on its left; below, it runs down (a merged 一级事项), so None takes the value
   above, which is how ``sheets.read_grids`` fills an .xlsx merge;
-- wrapped lines: a cell's text wraps at the column's edge. A line break between two
-  Chinese characters (or any two non-Latin ones) is a wrap, not a new line, and is dropped;
+- wrapped lines: a cell's text wraps at the column's edge, so its line breaks are dropped
+  (between two Latin letters or digits one becomes a space);
 - tables running over pages: a table without a catalog header right after a catalog table
   with as many columns is its continuation.
 
@@ -24,8 +24,8 @@ import pdfplumber
 from builder.inspect.published import Captioned, Extract, Limits, failed, finding, refuse
 from builder.sheets import Grid, clean, find_layout
 
-_WRAP = re.compile(r"(?<=[^\x00-\x7f])\n|\n(?=[^\x00-\x7f])")
-"""A line break next to a non-ASCII character: Chinese text wrapped at the cell's edge."""
+_WORDS = re.compile(r"(?<=[A-Za-z0-9])\n(?=[A-Za-z0-9])")
+"""A wrap between two Latin letters or digits was a space ('GB/T\n32939')."""
 CAPTION_HEIGHT = 60
 """Points above a table searched for its title."""
 
@@ -66,7 +66,9 @@ def _read_pages(pdf: pdfplumber.PDF, label: str, limits: Limits, out: Extract) -
 
 
 def _unwrap(cell: str | None) -> str | None:
-    return None if cell is None else clean(_WRAP.sub("", cell))
+    """Every line break in a PDF cell is taken for a wrap: a PDF does not tell a line the
+    author broke from one the column's width broke, and catalog cells are wrapped prose."""
+    return None if cell is None else clean(_WORDS.sub(" ", cell).replace("\n", ""))
 
 
 def _fill(rows: list[list[str | None]]) -> list[list[str]]:
@@ -89,7 +91,7 @@ def _above(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float]) 
     top = bbox[1]
     if top <= 1:
         return ""
-    strip = page.crop((0, max(0.0, top - CAPTION_HEIGHT), page.width, top))
+    strip = page.within_bbox((0, max(0.0, top - CAPTION_HEIGHT), page.width, top))
     lines = [ln for ln in (strip.extract_text() or "").split("\n") if ln.strip()]
     return clean(lines[-1]) if lines else ""
 

@@ -24,7 +24,7 @@ from typing import Any
 from builder.findings import Finding
 from builder.model import Site
 from builder.rows import RowReader, known_channels
-from builder.sheets import Grid, Layout, data_rows
+from builder.sheets import Grid, Layout, data_rows, find_layout
 
 MB = 1 << 20
 
@@ -83,9 +83,10 @@ class Captioned:
     grid: Grid
     """``grid.sheet`` names the table in findings: the sheet's name, 表2, 第3页表1."""
     caption: str = ""
-    """The table's own title: <caption>, the heading or paragraph before it, the sheet name."""
+    """The table's own title: its <caption>, the heading or paragraph before it."""
     context: tuple[str, ...] = ()
-    """Further texts that may name the area: the page's <title>, the file's name."""
+    """Further texts that may name the area, after the title rows inside the table: the
+    sheet's name, the page's <title>, the file's name."""
 
 
 @dataclass
@@ -109,6 +110,7 @@ class Table:
     locator: str
     """Where in the source: the sheet's name, 表2 (the page's second table), 第3页表1."""
     title: str
+    """Its caption, else the title row above its header, else the sheet's name or 表2."""
     area: str
     """The pilot area the title, caption or sheet name names (``PILOT_AREAS``), or ''."""
     grid: Grid
@@ -190,10 +192,10 @@ def guess_area(texts: Iterable[str],
 
 
 def title_rows(grid: Grid, layout: Layout) -> list[str]:
-    """The texts of the rows above the data: a title row merged across the table, 填报单位,
-    and the header itself (whose words name no area)."""
-    rows = grid.rows[:layout.header_rows - 1]
-    return [" ".join(dict.fromkeys(c for c in row if c)) for row in rows if any(row)]
+    """The texts of the rows above the header: a title row merged across the table, 填报单位."""
+    start = next((i for i in range(layout.header_rows)
+                  if find_layout(Grid(grid.sheet, grid.rows[i:i + 1])) is not None), 0)
+    return [" ".join(dict.fromkeys(c for c in row if c)) for row in grid.rows[:start] if any(row)]
 
 
 def sha256_of(path: Path) -> str:

@@ -215,7 +215,7 @@ def _grids(path: Path, label: str, limits: Limits) -> Extract:
             out.findings.append(finding("inspect-table-too-large", label, grid.sheet,
                                         table=f"工作表“{grid.sheet}”", cells=cells, limit=limits.cells))
         else:
-            out.tables.append(Captioned(grid, grid.sheet, (path.stem,)))
+            out.tables.append(Captioned(grid, "", (grid.sheet, path.stem)))
     return out
 
 
@@ -229,9 +229,10 @@ def _tables(extract: Extract, label: str, out: Reading) -> None:
         if layout is None:
             seen.append(_first_row(found.grid))
             continue
-        texts = [found.caption, *title_rows(found.grid, layout), *found.context]
+        titles = title_rows(found.grid, layout)
+        texts = [found.caption, *titles, *found.context]
         out.tables.append(Table(label, sum(t.source == label for t in out.tables) + 1, found.grid.sheet,
-                                found.caption or next(iter(title_rows(found.grid, layout)), ""),
+                                found.caption or next(iter(titles), found.grid.sheet),
                                 guess_area(t for t in texts if t), found.grid, layout))
     if not any(t.source == label for t in out.tables) and not extract.refused:
         shown = "；".join(f"{i}. {h}" for i, h in enumerate(seen[:HEADERS_SHOWN], 1) if h) or "（没有表格）"

@@ -31,8 +31,8 @@ def read_xls(path: Path, label: str, limits: Limits) -> Extract:
                 out.findings.append(finding("inspect-table-too-large", label, sheet.name,
                                             table=f"工作表“{sheet.name}”", cells=cells, limit=limits.cells))
                 continue
-            out.tables.append(Captioned(Grid(sheet.name, _rows(sheet, book.datemode)), sheet.name,
-                                        (path.stem,)))
+            out.tables.append(Captioned(Grid(sheet.name, _rows(sheet, book.datemode)), "",
+                                        (sheet.name, path.stem)))
             book.unload_sheet(index)
     finally:
         book.release_resources()
