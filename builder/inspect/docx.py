@@ -74,8 +74,8 @@ def table_rows(tbl: etree._Element, limit: int) -> list[list[str]]:
     grid: list[list[str]] = []
     placed = 0
     for tr in trs:
-        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
-        row = [""] * _int(None if before is None else before.get(qn("w:val")), MAX_SPAN)
+        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")  # grid columns the row skips
+        row = [""] * (0 if before is None else _int(before.get(qn("w:val")), MAX_SPAN))
         above = grid[-1] if grid else []
         for tc in tr.findall(qn("w:tc")):
             merge = _val(tc, "w:vMerge")

@@ -234,7 +234,8 @@ def _tables(extract: Extract, label: str, out: Reading) -> None:
         out.tables.append(Table(label, sum(t.source == label for t in out.tables) + 1, found.grid.sheet,
                                 found.caption or next(iter(titles), found.grid.sheet),
                                 guess_area(t for t in texts if t), found.grid, layout))
-    if not any(t.source == label for t in out.tables) and not extract.refused:
+    skipped = any(f.code == "inspect-table-too-large" for f in extract.findings)  # it may have been the one
+    if not any(t.source == label for t in out.tables) and not extract.refused and not skipped:
         shown = "；".join(f"{i}. {h}" for i, h in enumerate(seen[:HEADERS_SHOWN], 1) if h) or "（没有表格）"
         out.findings.append(finding("inspect-no-table", label, headers=shown, tables=len(seen)))
 
