@@ -29,7 +29,8 @@ FIXTURES = Path(__file__).parent / "inspect_fixtures"
 TITLE = "测试县公共法律服务领域基层政务公开标准目录"
 TOP = ["序号", "公开事项", "", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
        "公开对象", "", "公开方式", "", "公开层级", ""]
-SUB = ["", "一级事项", "二级事项", "", "", "", "", "", "全社会", "特定群体", "主动", "依申请", "县级", "乡、村级"]
+SUB = ["", "一级事项", "二级事项", "", "", "", "", "", "全社会", "特定群体", "主动", "依申请", "县级",
+       "乡、村级"]
 GROUPS = (1, 8, 10, 12)
 """Columns whose top header spans two columns; every other top header spans two rows."""
 PUFA = ("《中共中央、国务院转发<中央宣传部、司法部关于在公民中开展法治宣传教育的第七个五年规划"
@@ -79,7 +80,8 @@ def page_html(charset: str = "utf-8") -> str:
         cells = [f'<td rowspan="{span(r, c)}">{html.escape(v)}</td>' if span(r, c) > 1
                  else f"<td>{html.escape(v)}</td>" for c, v in enumerate(row) if not covered(r, c)]
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+    return ('<!DOCTYPE html>\n<html><head>'
+            f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
             f"<title>测试县人民政府门户网站</title></head><body>\n"
             '<table class="nav"><tr><td><a href="/">首页</a></td><td><a href="/zwgk/">政务公开</a></td>'
             "<td>基层政务公开标准目录</td></tr></table>\n"

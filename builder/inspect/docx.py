@@ -35,6 +35,10 @@ def read_docx(path: Path, label: str, limits: Limits) -> Extract:
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             before = _paragraph(child) or before
+        elif child.tag == qn("w:tbl") and n == limits.tables:
+            out.findings.append(finding("inspect-tables-skipped", label, table="文档", limit=limits.tables,
+                                        table_en="The document", count=len(body.findall(qn("w:tbl")))))
+            break
         elif child.tag == qn("w:tbl"):
             n += 1
             name = f"表{n}"

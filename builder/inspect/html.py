@@ -28,6 +28,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GB = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030", "cp936", "euc-cn", "hz-gb-2312"})
 _BREAKS = frozenset({"br", "p", "div", "li", "tr"})
 _SPACE = re.compile(r"[ \t\r\n\f]+")
+_DIGITS = re.compile(r"\s*(\d+)")
 _BREAK = "\ue000"
 """Marks a <br> or block end (a private-use character: lxml refuses control characters)
 while HTML whitespace is collapsed; becomes a line break."""
@@ -48,9 +49,17 @@ def read_html(path: Path, label: str, limits: Limits, charset: str = "") -> Extr
     except (etree.ParserError, ValueError) as exc:
         return failed(label, "HTML", exc)
     out = Extract(findings=[] if exact else [finding("inspect-encoding", label)])
+    cells = int(doc.xpath("count(//td|//th)"))
+    if cells > 2 * limits.cells:  # counted in C before any cell is read in Python
+        return refuse("inspect-table-too-large", label, table="网页的表格", cells=cells,
+                      limit=2 * limits.cells)
     title = clean(doc.findtext(".//title") or "")
     context = (title, path.stem) if title else (path.stem,)
-    for n, table in enumerate(doc.iter("table"), 1):
+    tables = list(doc.iter("table"))
+    if len(tables) > limits.tables:
+        out.findings.append(finding("inspect-tables-skipped", label, table="网页", table_en="The page",
+                                    count=len(tables), limit=limits.tables))
+    for n, table in enumerate(tables[:limits.tables], 1):
         name = f"表{n}"
         try:
             grid = Grid(name, table_rows(table, limits.cells))
@@ -98,13 +107,16 @@ def _own_rows(table: HtmlElement) -> list[HtmlElement]:
     return list(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"))
 
 
-def _cells(tr: HtmlElement) -> list[HtmlElement]:
-    return list(tr.xpath("./td|./th"))
+def _cells(tr: HtmlElement) -> Iterator[HtmlElement]:
+    return tr.iterchildren("td", "th")
 
 
 def _span(cell: HtmlElement, attr: str, most: int) -> int:
     """A rowspan/colspan as browsers read it: digits only, at least 1, 0 = to the end, at most ``most``."""
-    digits = re.match(r"\s*(\d+)", cell.get(attr, "1"))
+    given = cell.get(attr)
+    if given is None:
+        return 1
+    digits = _DIGITS.match(given)
     value = int(digits.group(1)[:7]) if digits else 1
     return most if value == 0 else max(1, min(value, most))
 
@@ -112,7 +124,7 @@ def _span(cell: HtmlElement, attr: str, most: int) -> int:
 def table_rows(table: HtmlElement, limit: int) -> list[list[str]]:
     """The table's cells as a grid, a spanned cell's text in every position it covers."""
     trs = _own_rows(table)
-    counted = sum(len(_cells(tr)) for tr in trs)
+    counted = int(table.xpath("count(./tr/td|./tr/th|./*/tr/td|./*/tr/th)"))
     if counted > limit:
         raise TooLarge(counted)
     grid: list[list[str]] = []
@@ -156,11 +168,13 @@ def _carry(pending: dict[int, tuple[int, str]], col: int) -> str:
 
 def cell_text(cell: HtmlElement) -> str:
     """A cell's text as a browser shows it: whitespace collapsed, <br> and paragraphs as lines."""
+    if len(cell) == 0:  # text only: most cells, and every cell of a page of empty ones
+        return _SPACE.sub(" ", cell.text).replace("\u00a0", " ").strip() if cell.text else ""
     for el in cell.iter(*_BREAKS):
         if el is not cell:
             el.tail = _BREAK + (el.tail or "")
     text = _SPACE.sub(" ", cell.text_content())
-    return clean(text.replace(_BREAK, "\n"))
+    return clean(text.replace(_BREAK, "\n")) if _BREAK in text else text.replace("\u00a0", " ").strip()
 
 
 def caption(table: HtmlElement) -> str:

@@ -38,10 +38,13 @@ class Limits:
     """Any file read (workbook, document, PDF)."""
     page_bytes: int = 8 * MB
     """A saved web page: lxml's tree takes about ten times the page's size."""
-    unpacked_bytes: int = 32 * MB
-    """What an .xlsx or .docx (a zip) may unpack to."""
+    unpacked_bytes: int = 16 * MB
+    """What an .xlsx or .docx (a zip) may unpack to: Word's XML takes a few KB a row."""
     cells: int = 60_000
-    """One table, merged cells expanded: 4,000 rows of 15 columns."""
+    """One table, merged cells expanded: 4,000 rows of 15 columns. A page or document may
+    hold twice as many cells in all its tables (layout tables, several areas)."""
+    tables: int = 200
+    """Tables read from one page or document."""
     pdf_pages: int = 100
     files: int = 200
     """Files read from one folder."""

@@ -163,33 +163,37 @@ def _zipped(path: Path, label: str, limits: Limits) -> Extract:
     if unpacked > limits.unpacked_bytes:
         return refuse("inspect-unpacked-too-large", label, kind=kind, size=unpacked,
                       limit=limits.unpacked_bytes)
-    if kind == "docx":
-        return _sized(read_docx, path, label, limits)
-    return _workbook(path, label, limits)
+    counts = _count_cells(path, kind)
+    table = max(counts, key=lambda name: counts[name], default="")
+    if kind == "xlsx" and table and counts[table] > limits.cells:  # a sheet is one table
+        return refuse("inspect-table-too-large", label, table=table, cells=counts[table], limit=limits.cells)
+    if sum(counts.values()) > 2 * limits.cells:
+        return refuse("inspect-table-too-large", label, table=path.name, cells=sum(counts.values()),
+                      limit=2 * limits.cells)
+    return _sized(read_docx, path, label, limits) if kind == "docx" else _grids(path, label, limits)
 
 
-def _workbook(path: Path, label: str, limits: Limits) -> Extract:
-    """.xlsx through ``sheets.read_grids``, the reader ``gkml import`` uses."""
-    cells = _xlsx_cells(path)
-    if cells > limits.cells:
-        return refuse("inspect-table-too-large", label, table=path.name, cells=cells, limit=limits.cells)
-    return _grids(path, label, limits)
+_CELL_TAGS = {"xlsx": ("xl/worksheets/", (b"<c ", b"<c>", b"<c/")),
+              "docx": ("word/document.xml", (b"<w:tc>", b"<w:tc ", b"<w:tc/"))}
 
 
-def _xlsx_cells(path: Path) -> int:
-    """Cells written in the workbook's sheets, counted in the XML before openpyxl builds them
-    (an openpyxl cell costs a few hundred bytes; a sheet of empty ``<c/>`` is cheap to make)."""
-    count = 0
+def _count_cells(path: Path, kind: str) -> dict[str, int]:
+    """Cells written in each sheet of a workbook, or in a document, counted in the XML before
+    openpyxl or python-docx build them (each costs hundreds of bytes there, a few here)."""
+    prefix, tags = _CELL_TAGS[kind]
+    counts: dict[str, int] = {}
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if info.filename.startswith(prefix) and info.filename.endswith(".xml"):
                 with z.open(info) as f:
-                    tail = b""  # two bytes kept across chunks: a 3-byte tag cut in two is still seen once
+                    tail = b""  # a tag cut between two chunks is seen once, in the joined block
+                    count = 0
                     while chunk := f.read(1 << 16):
                         block = tail + chunk
-                        count += block.count(b"<c ") + block.count(b"<c>")
-                        tail = block[-2:]
-    return count
+                        count += sum(block.count(t) for t in tags)
+                        tail = block[-len(tags[0]) + 1:]  # shorter than a tag: none counted twice
+                counts[info.filename] = count
+    return counts
 
 
 def _csv(path: Path, label: str, limits: Limits) -> Extract:
@@ -197,7 +201,7 @@ def _csv(path: Path, label: str, limits: Limits) -> Extract:
         raw = f.read(limits.file_bytes + 1)
     rough = raw.count(b",") + raw.count(b"\n")
     if rough > 2 * limits.cells:  # commas inside quoted cells count too: a generous margin
-        return refuse("inspect-table-too-large", label, table=path.name, cells=rough, limit=limits.cells)
+        return refuse("inspect-table-too-large", label, table=path.name, cells=rough, limit=2 * limits.cells)
     return _grids(path, label, limits)
 
 
