@@ -52,6 +52,8 @@ ROWS = [
      T_LAW, "嘉荫县法律援助中心", "■精准推送", "", "法律援助申请人", "", "√", "√", ""],
 ]
 MERGES = ((1, 0, 3), (5, 0, 4), (6, 0, 4))
+LONG = 8
+"""catalog-pages.pdf holds the rows this many times over."""
 """(column, first row, rows): the cells merged down in formats that merge."""
 
 
@@ -129,32 +131,42 @@ def write_csv(path: Path) -> Path:
 
 # --- Word -----------------------------------------------------------------------------------------
 
-def write_docx(path: Path) -> Path:
+def long_rows(times: int) -> list[list[str]]:
+    """The rows ``times`` over, numbered on: a table long enough to run over pages."""
+    return [[str(i * len(ROWS) + int(row[0])), *row[1:]] for i in range(times) for row in ROWS]
+
+
+def write_docx(path: Path, times: int = 1) -> Path:
+    """On A3 landscape at 8 pt (few wrapped lines in the PDF); ``times`` > 1: A4 portrait at
+    10 pt, the table over several pages."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(42), Cm(29.7)  # A3: fewer wrapped lines in the PDF
+    if times == 1:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(42), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1))
-    doc.styles["Normal"].font.size = Pt(8)
+    doc.styles["Normal"].font.size = Pt(8 if times == 1 else 10)
     doc.add_paragraph("附件5")
     doc.add_paragraph(TITLE)
-    table = doc.add_table(rows=2 + len(ROWS), cols=14)
+    rows = long_rows(times)
+    table = doc.add_table(rows=2 + len(rows), cols=14)
     table.style = "Table Grid"
     for c in range(14):
         table.cell(0, c).text = TOP[c]
         table.cell(1, c).text = SUB[c]
-    for r, row in enumerate(ROWS):
+    for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if not covered(r, c):
+            if not covered(r % len(ROWS), c):
                 table.cell(2 + r, c).text = value
     for c in range(14):
         if c in GROUPS:
             table.cell(0, c).merge(table.cell(0, c + 1))
         elif TOP[c]:
             table.cell(0, c).merge(table.cell(1, c))
-    for col, first, n in MERGES:  # python-docx writes these as w:vMerge restart/continue
-        table.cell(2 + first, col).merge(table.cell(1 + first + n, col))
+    for block in range(0, len(rows), len(ROWS)):
+        for col, first, n in MERGES:  # python-docx writes these as w:vMerge restart/continue
+            table.cell(2 + block + first, col).merge(table.cell(1 + block + first + n, col))
     doc.add_paragraph("注：“同上”指与上一行相同。")
     doc.save(str(path))
     return path
@@ -163,13 +175,14 @@ def write_docx(path: Path) -> Path:
 # --- the committed fixtures -----------------------------------------------------------------------
 
 def regenerate() -> None:
-    """catalog.xls from write_xlsx and catalog.pdf from write_docx, by LibreOffice."""
+    """catalog.xls from write_xlsx, catalog.pdf and catalog-pages.pdf from write_docx, by LibreOffice."""
     soffice = shutil.which("soffice") or sys.exit("soffice not found: apt-get install libreoffice-calc-nogui "
                                                   "libreoffice-writer-nogui")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sources = [write_xlsx(work / "catalog.xlsx"), write_docx(work / "catalog.docx")]
-        for src, fmt in zip(sources, ("xls", "pdf"), strict=True):
+        sources = [write_xlsx(work / "catalog.xlsx"), write_docx(work / "catalog.docx"),
+                   write_docx(work / "catalog-pages.docx", LONG)]
+        for src, fmt in zip(sources, ("xls", "pdf", "pdf"), strict=True):
             subprocess.run([soffice, f"-env:UserInstallation=file://{work}/profile", "--headless",
                             "--convert-to", fmt, "--outdir", str(FIXTURES), str(src)], check=True)
 

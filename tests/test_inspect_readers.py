@@ -98,6 +98,13 @@ def test_merged_cells_are_filled_in_the_grid(fmt: str, tmp_path: Path) -> None:
     assert [row[LEVEL1] for row in block[:3]] == ["法治宣传教育"] * 3
 
 
+def test_a_pdf_table_over_several_pages_is_one_table(expected: list[tuple[str, dict[str, Any]]]) -> None:
+    """The 40 rows run over 12 A4 pages: headers only on the first, rows cut by page breaks,
+    merged cells split by them. Read back, they are the five rows eight times over."""
+    table = _only_table(read_source(T.FIXTURES / "catalog-pages.pdf"))
+    assert _rows(table) == [(str(i + 1), expected[i % 5][1]) for i in range(5 * T.LONG)]
+
+
 def test_rows_carry_their_grid_row_number(tmp_path: Path) -> None:
     rows, _ = read_rows(_only_table(read_source(T.write_xlsx(tmp_path / "c.xlsx"))))
     assert [r.row for r in rows] == [4, 5, 6, 7, 8]  # title row, two header rows, then the items
@@ -164,6 +171,14 @@ def test_legacy_office_files_say_how_to_convert(suffix: str, target: str, tmp_pa
     [finding] = read_source(path).findings
     assert finding.code == "inspect-legacy-office"
     assert f"另存为”{target}" in finding.text("zh")[1]
+
+
+@pytest.mark.parametrize("name", ["目录.doc", "目录.xls", "目录.et"])
+def test_a_web_page_saved_under_an_office_name_is_read_as_a_page(name: str, tmp_path: Path) -> None:
+    """Word's "save as web page" and portals' "export to Excel" give HTML under .doc/.xls names."""
+    path = tmp_path / name
+    path.write_bytes(T.page_html("gbk").encode("gb18030"))
+    assert _only_table(read_source(path)).area == "公共法律服务"
 
 
 def test_a_folder_is_read_in_name_order(tmp_path: Path) -> None:

@@ -6,26 +6,22 @@ A PDF carries no cells, only characters and lines, so three things are rebuilt h
   first row (the header) a merge runs across (公开事项 over 一级/二级事项), so None takes
   the value on its left; below, it runs down (a merged 一级事项), so None takes the value
   above, which is how ``sheets.read_grids`` fills an .xlsx merge;
-- wrapped lines: a cell's text wraps at the column's edge, so its line breaks are dropped
-  (between two Latin letters or digits one becomes a space);
+- wrapped lines: a cell's text wraps at the column's edge, so its line breaks are dropped;
 - tables running over pages: a table without a catalog header right after a catalog table
-  with as many columns is its continuation.
+  with as many columns is its continuation, and a row the page break cut is joined again.
 
 A PDF without text (a scan) is refused with a finding: it cannot be scored.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pdfplumber
 
 from builder.inspect.published import Captioned, Extract, Limits, failed, finding, refuse
-from builder.sheets import Grid, clean, find_layout
+from builder.sheets import Grid, Layout, clean, find_layout
 
-_WORDS = re.compile(r"(?<=[A-Za-z0-9])\n(?=[A-Za-z0-9])")
-"""A wrap between two Latin letters or digits was a space ('GB/T\n32939')."""
 CAPTION_HEIGHT = 60
 """Points above a table searched for its title."""
 
@@ -53,33 +49,39 @@ def _read_pages(pdf: pdfplumber.PDF, label: str, limits: Limits, out: Extract) -
     for number, page in enumerate(pdf.pages[:limits.pdf_pages], 1):
         text = text or bool(page.chars)
         for n, found in enumerate(page.find_tables() if page.chars else [], 1):
-            rows = _fill([[_unwrap(c) for c in row] for row in found.extract()])
-            cells += sum(len(r) for r in rows)
+            raw = [[_unwrap(c) for c in row] for row in found.extract()]
+            cells += sum(len(r) for r in raw)
             if cells > limits.cells:
                 out.findings.append(finding("inspect-table-too-large", label, f"第{number}页", cells=cells,
                                             table=f"第{number}页及之前的表格", limit=limits.cells))
                 page.close()
                 return text
-            _add(out, Grid(f"第{number}页表{n}", rows), _above(page, found.bbox), label)
+            _add(out, raw, f"第{number}页表{n}", _above(page, found.bbox), label)
         page.close()  # pdfplumber keeps every page's objects until closed
     return text
 
 
+Raw = list[list[str | None]]
+"""A table as pdfplumber extracts it: None where a merged cell covers the position."""
+
+
 def _unwrap(cell: str | None) -> str | None:
-    """Every line break in a PDF cell is taken for a wrap: a PDF does not tell a line the
-    author broke from one the column's width broke, and catalog cells are wrapped prose."""
-    return None if cell is None else clean(_WORDS.sub(" ", cell).replace("\n", ""))
+    """Every line break in a PDF cell is taken for a wrap and dropped: a PDF does not tell a
+    line the author broke from one the column's width broke, catalog cells are wrapped
+    prose, and Chinese text wraps anywhere, inside numbers too ('201\n6年')."""
+    return None if cell is None else clean(cell.replace("\n", ""))
 
 
-def _fill(rows: list[list[str | None]]) -> list[list[str]]:
+def _fill(rows: Raw, above: list[str] | None = None) -> list[list[str]]:
     out: list[list[str]] = []
-    for r, row in enumerate(rows):
+    for row in rows:
+        prior = out[-1] if out else above
         filled: list[str] = []
         for c, cell in enumerate(row):
             if cell is not None:
                 filled.append(cell)
-            elif r > 0 and c < len(out[-1]):
-                filled.append(out[-1][c])
+            elif prior is not None and c < len(prior):
+                filled.append(prior[c])
             else:
                 filled.append(filled[-1] if filled else "")
         out.append(filled)
@@ -96,11 +98,27 @@ def _above(page: pdfplumber.page.Page, bbox: tuple[float, float, float, float]) 
     return clean(lines[-1]) if lines else ""
 
 
-def _add(out: Extract, grid: Grid, caption: str, label: str) -> None:
-    """A table whose header is not a catalog's, right after a catalog table as wide, continues it."""
+def _add(out: Extract, raw: Raw, name: str, caption: str, label: str) -> None:
+    """A table without a catalog header, right after a catalog table as wide, continues it
+    on the next page; any other table stands on its own."""
     last = out.tables[-1] if out.tables else None
-    if (last is not None and find_layout(grid) is None and find_layout(last.grid) is not None
-            and grid.rows and len(grid.rows[0]) == len(last.grid.rows[0])):
-        last.grid.rows.extend(grid.rows)
+    layout = find_layout(last.grid) if last is not None else None
+    if (last is not None and layout is not None and raw and len(raw[0]) == len(last.grid.rows[0])
+            and find_layout(Grid(name, _fill(raw))) is None):
+        _continue(last.grid.rows, raw, layout)
         return
-    out.tables.append(Captioned(grid, caption, (Path(label).stem,)))
+    out.tables.append(Captioned(Grid(name, _fill(raw)), caption, (Path(label).stem,)))
+
+
+def _continue(rows: list[list[str]], raw: Raw, layout: Layout) -> None:
+    """Add the rows of a table's next page. A first row without its 序号 is the rest of the
+    row the page break cut, and is joined to it. A merged cell running on from the previous
+    page has an empty box on this one: when the cell below it is covered (None), it is the
+    merged cell, and takes the value above like the covered ones."""
+    number = next((i for i, f in enumerate(layout.fields) if f.kind == "number"), None)
+    if number is not None and not raw[0][number]:
+        rows[-1] = [a + (b or "") for a, b in zip(rows[-1], raw[0], strict=False)]
+        raw = raw[1:]
+    if len(raw) > 1:
+        raw[0] = [None if not c and raw[1][i] is None else c for i, c in enumerate(raw[0])]
+    rows.extend(_fill(raw, rows[-1]))

@@ -13,6 +13,7 @@ Nothing here raises for bad input: each problem is a finding, and each read is b
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ _READABLE = frozenset({*_PAGES, ".xlsx", ".xlsm", ".xls", ".csv", ".docx", ".pdf
 _LEGACY = {".doc": ".docx", ".wps": ".docx", ".et": ".xlsx", ".dps": ".pptx"}
 """Old binary formats and what to save them as (另存为) first."""
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML = re.compile(rb"<(?:!doctype html|html|table|meta)\b", re.I)
 HEADERS_SHOWN = 5
 """Tables whose first row a 'no catalog table' finding shows."""
 
@@ -119,7 +121,7 @@ def _read_file(path: Path, label: str, out: Reading, limits: Limits) -> None:
 
 def _extract(path: Path, label: str, limits: Limits, charset: str = "") -> Extract:
     with path.open("rb") as f:
-        head = f.read(8)
+        head = f.read(4096)
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF"):
         return _sized(read_pdf, path, label, limits)
@@ -129,7 +131,7 @@ def _extract(path: Path, label: str, limits: Limits, charset: str = "") -> Extra
         return _legacy(suffix or ".doc", label)
     if head.startswith(b"PK\x03\x04"):
         return _zipped(path, label, limits)
-    if suffix in _LEGACY:
+    if suffix in _LEGACY and not _HTML.search(head):  # Word's "web page" saved as .doc is HTML
         return _legacy(suffix, label)
     if suffix == ".csv":
         return _csv(path, label, limits)
