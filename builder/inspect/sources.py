@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from builder.catalog import display_path
@@ -48,6 +49,8 @@ _LEGACY = {".doc": ".docx", ".wps": ".docx", ".et": ".xlsx", ".dps": ".pptx"}
 """Old binary formats and what to save them as (另存为) first."""
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(rb"<(?:!doctype html|html|table|meta)\b", re.I)
+WALK_LIMIT = 20_000
+"""Entries looked at under a folder."""
 HEADERS_SHOWN = 5
 """Tables whose first row a 'no catalog table' finding shows."""
 
@@ -90,7 +93,8 @@ def _read_fetched(got: Fetched, out: Reading, limits: Limits) -> None:
 
 
 def _read_folder(folder: Path, out: Reading, limits: Limits) -> None:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and _wanted(p, folder))
+    walked = islice(folder.rglob("*"), WALK_LIMIT)  # a folder given by mistake (a whole disk) stays cheap
+    files = sorted(p for p in walked if p.is_file() and _wanted(p, folder))
     if len(files) > limits.files:
         out.findings.append(finding("inspect-files-skipped", display_path(folder), count=len(files),
                                     limit=limits.files))
