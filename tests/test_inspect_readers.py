@@ -199,6 +199,19 @@ def test_a_folder_reads_a_bounded_number_of_files(tmp_path: Path) -> None:
     assert [f.code for f in reading.findings] == ["inspect-files-skipped"]
 
 
+def test_cells_pasted_from_word_read_as_their_lines(tmp_path: Path) -> None:
+    """Word's HTML: paragraphs and spans in cells, &nbsp; for empty cells, source line breaks."""
+    page = tmp_path / "word.htm"
+    cells = ["序号", "公开事项", "公开内容（要素）", "公开依据", "公开渠道和载体"]
+    row = ["1", "法律援助服务", '<p class="MsoNormal"><span>给予法律援助决定书;</span></p>\n'
+           '<p class="MsoNormal"><span>指派通知书</span></p>', "&nbsp;",
+           '<span lang="EN-US">■</span><span>政府网站</span><br>\n  <span>□</span>两微一端']
+    page.write_text("<table><tr>" + "".join(f"<td><b>{c}</b></td>" for c in cells) + "</tr><tr>"
+                    + "".join(f"<td>{c}</td>" for c in row) + "</tr></table>", encoding="utf-8")
+    table = _only_table(read_source(page))
+    assert table.grid.rows[1][2:] == ["给予法律援助决定书;\n指派通知书", "", "■政府网站\n□两微一端"]
+
+
 @pytest.mark.parametrize(("raw", "text", "exact"), [
     ('<meta charset="gb2312"><p>公开依据</p>'.encode("gbk"), "公开依据", True),
     ("<p>公开依据</p>".encode("gbk"), "公开依据", True),  # no declaration: UTF-8 fails, GB18030 fits
@@ -372,9 +385,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/missing":
             self.send_error(404)
             return
-        body = T.page_html("gbk").encode("gb18030") if self.path != "/huge" else b"x" * 3000
+        body, kind = T.page_html("gbk").encode("gb18030"), "text/html; charset=GBK"
+        if self.path == "/huge":
+            body = b"x" * 3000
+        elif self.path.startswith("/download"):  # an attachment link: the name is not in the address
+            body, kind = (T.FIXTURES / "catalog.xls").read_bytes(), "application/vnd.ms-excel"
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=GBK")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -411,6 +428,13 @@ def test_an_address_is_fetched_once_and_kept_with_its_sha256_and_time(
     assert before <= dt.datetime.fromisoformat(stamp.fetched_at) <= dt.datetime.now(dt.UTC)
     note = json.loads(kept.with_suffix(".json").read_text(encoding="utf-8"))
     assert (note["url"], note["sha256"], note["fetched_at"]) == (url, stamp.sha256, stamp.fetched_at)
+
+
+def test_an_attachment_address_is_kept_under_its_content_type(
+        server: str, tmp_path: Path, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    reading = read_source(f"{server}/download?id=5", evidence=tmp_path)
+    assert _rows(_only_table(reading)) == expected
+    assert Path(reading.stamps[0].path).suffix == ".xls"
 
 
 @pytest.mark.parametrize(("path", "limits", "code"), [
