@@ -356,6 +356,25 @@ def test_a_huge_rowspan_is_clamped_to_the_table(tmp_path: Path) -> None:
     assert [f.code for f in roomy.findings] == ["inspect-no-table"]  # 公开事项 and 公开内容: two kinds
 
 
+def test_a_pdf_is_read_to_a_bounded_number_of_pages() -> None:
+    reading = read_source(T.FIXTURES / "catalog-pages.pdf", limits=Limits(pdf_pages=2))
+    assert [(f.code, f.params["pages"]) for f in reading.findings] == [("inspect-pages-skipped", 12)]
+    assert 0 < len(read_rows(reading.tables[0])[0]) < 5 * T.LONG
+
+
+def test_a_page_is_read_to_a_bounded_number_of_tables(tmp_path: Path) -> None:
+    page = T.write_html(tmp_path / "p.html", "utf-8")  # navigation, catalog, footer
+    reading = read_source(page, limits=Limits(tables=2))
+    assert [(f.code, f.params["count"]) for f in reading.findings] == [("inspect-tables-skipped", 3)]
+    assert [t.locator for t in reading.tables] == ["表2"]
+
+
+def test_a_damaged_xls_is_a_finding(tmp_path: Path) -> None:
+    path = tmp_path / "c.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 1000)
+    assert [f.code for f in read_source(path).findings] == ["inspect-format"]
+
+
 def test_a_damaged_docx_is_a_finding(tmp_path: Path) -> None:
     path = tmp_path / "c.docx"
     with zipfile.ZipFile(path, "w") as z:
