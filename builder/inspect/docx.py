@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from builder.clerk.sheets import Grid, clean
 from builder.inspect.published import Captioned, Extract, Limits, TooLarge, failed, finding
-from builder.sheets import Grid, clean
 
 MAX_SPAN = 64
 """Word's own grid is at most 63 columns wide."""

@@ -20,8 +20,8 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from builder.clerk.sheets import Grid, clean
 from builder.inspect.published import Captioned, Extract, Limits, TooLarge, failed, finding, refuse
-from builder.sheets import Grid, clean
 
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pdfplumber
 
+from builder.clerk.sheets import Grid, Layout, clean, find_layout
 from builder.inspect.published import Captioned, Extract, Limits, failed, finding, refuse
-from builder.sheets import Grid, Layout, clean, find_layout
 
 CAPTION_HEIGHT = 60
 """Points above a table searched for its title."""

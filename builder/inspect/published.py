@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builder.clerk.rows import RowReader, known_channels
+from builder.clerk.sheets import Grid, Layout, data_rows, find_layout
 from builder.findings import Finding
 from builder.model import Site
-from builder.rows import RowReader, known_channels
-from builder.sheets import Grid, Layout, data_rows, find_layout
 
 MB = 1 << 20
 

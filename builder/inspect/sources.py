@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from builder.catalog import display_path
+from builder.clerk.sheets import Grid, ReadError, find_layout, read_grids
 from builder.findings import Finding
 from builder.inspect.docx import read_docx
 from builder.inspect.fetch import Fetched, fetch
@@ -41,7 +42,6 @@ from builder.inspect.published import (
     title_rows,
 )
 from builder.inspect.xls import read_xls
-from builder.sheets import Grid, ReadError, find_layout, read_grids
 
 _PAGES = frozenset({".html", ".htm", ".shtml", ".shtm", ".xhtml"})
 _READABLE = frozenset({*_PAGES, ".xlsx", ".xlsm", ".xls", ".csv", ".docx", ".pdf"})

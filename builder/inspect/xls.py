@@ -13,8 +13,8 @@ from typing import Any
 
 import xlrd
 
+from builder.clerk.sheets import Grid, clean
 from builder.inspect.published import Captioned, Extract, Limits, failed, finding
-from builder.sheets import Grid, clean
 
 
 def read_xls(path: Path, label: str, limits: Limits) -> Extract:
