@@ -24,6 +24,7 @@ from builder.check.report import write_report
 from builder.check.rulebook import RulesError, load_rules
 from builder.check.score import check_path
 from builder.clerk.commands import add_commands as _add_clerk_commands
+from builder.clerk.init import add_command as _add_init
 from builder.findings import Finding, Lang, errors
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(run=cmd_codes)
     _add_check(sub)
     _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk.py)
+    _add_init(sub, _common)  # init (builder/clerk/init.py)
     _add_site(sub)
     return parser
 
