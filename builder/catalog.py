@@ -29,6 +29,7 @@ from builder.findings import Finding, Severity
 from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positions
 from builder.model import Area, Catalog, Item, Site
 from builder.parallel import ordered_map
+from builder.progress import Bar
 from builder.revision import manifest_sha256
 from builder.validate import Kind, find, raw_schema, schema, validate_document
 
@@ -190,7 +191,9 @@ def _load_all(scan: Scan, jobs: list[tuple[Path, Kind]]) -> list[Loaded]:
            for (path, _), key, file in zip(jobs, keys, files, strict=True)]
     todo = [i for i, loaded in enumerate(out) if loaded is None]
     work = [(*jobs[i], scan.raw[jobs[i][0]], files[i]) for i in todo]
-    for i, loaded in zip(todo, ordered_map(_compute, work), strict=True):
+    with Bar("校验 validate", len(work)) as bar:
+        computed = ordered_map(_compute, work, tick=bar.advance)
+    for i, loaded in zip(todo, computed, strict=True):
         out[i] = loaded
         cache.keep(keys[i], loaded)
     cache.save()

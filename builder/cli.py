@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
-from builder import __version__
+from builder import __version__, progress
 from builder.catalog import catalog_root, display_path, path_not_found, validate_catalog
 from builder.check.report import FORMATS as CHECK_FORMATS
 from builder.check.report import write_report
@@ -230,7 +230,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     try:
-        return cast(Command, args.run)(args, out, err)
+        with progress.reporting(err):
+            return cast(Command, args.run)(args, out, err)
     except BrokenPipeError:
         # `gkml validate | head`: the reader left. Point stdout at devnull so the
         # interpreter's final flush does not fail again (the recipe in Python's signal docs).
