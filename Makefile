@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site validate test lint clean browser
+.PHONY: setup site validate test test-fast lint clean browser
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,19 @@ browser:
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
-## test: lint, type-check and run the whole test suite
+# Both lanes run on every core (pytest-xdist); --dist loadfile keeps a file's tests on one
+# worker, so the one real site build a file shares (tests/sitekit.py) is made once per worker.
+JOBS ?= auto
+
+## test: lint, type-check and run the whole test suite (browser, real MkDocs builds, the
+## installed wheel, fault injection)
 test: $(STAMP) $(NODE_STAMP) browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+## test-fast: the quick lane while editing (no browser, no real MkDocs build, no wheel, no
+## fault injection); under 30 s
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "not browser and not slow and not faults"
 
 lint: $(STAMP)
 	$(BIN)/ruff check builder tests
