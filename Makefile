@@ -10,7 +10,9 @@ export NO_MKDOCS_2_WARNING := 1
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# setuptools' notice about editable installs is information, not a problem: kept quiet so the
+	# first thing a newcomer sees is gkml's own output.
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP)

@@ -28,7 +28,6 @@ from typing import Any, TextIO
 
 from builder import __version__
 from builder.catalog import display_path, path_not_found
-from builder.findings import Finding, Lang
 from builder.clerk.init_texts import (
     area_files,
     gitignore,
@@ -39,6 +38,7 @@ from builder.clerk.init_texts import (
     site_yml,
     workflow_text,
 )
+from builder.findings import Finding, Lang
 
 SCHEMAS = ("item", "area", "site")
 WHEELS = "wheels"

@@ -9,23 +9,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-_PROJECT = Path(__file__).resolve().parent.parent  # TODO(layout): builder.resources
+from builder import resources
 
 
 def area_files() -> dict[str, str]:
-    areas = sorted(_PROJECT.glob("catalog/*/_area.yml"))
-    return {p.parent.name: p.read_text(encoding="utf-8") for p in areas}
+    """The bundled catalog's area files by folder (cxgh → text)."""
+    return {p.parent.name: p.read_text(encoding="utf-8") for p in resources.area_templates()}
 
 
 def schema_text(kind: str) -> str:
-    return (_PROJECT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    return (resources.schema_dir() / f"{kind}.schema.json").read_text(encoding="utf-8")
 
 
 def workflow_text() -> str:
-    return (_PROJECT / ".github" / "workflows" / "catalog.yml").read_text(encoding="utf-8")
+    return resources.workflow().read_text(encoding="utf-8")
+
 
 _PLAIN = re.compile(r"^[\w\u3000-\u303f\u4e00-\u9fff\uff08\uff09·]+$")
 
