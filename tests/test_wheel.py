@@ -57,11 +57,12 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "CI")}
     env |= {"PATH": f"{bindir}{os.pathsep}{env['PATH']}", "PYTHONNOUSERSITE": "1"}
-    subprocess.run([str(bindir / "python"), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"),
-                    str(wheel)], check=True, env=env, cwd=base)
+    pip = [str(bindir / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), str(wheel)], check=True, env=env, cwd=base)
     repo = base / "青山县目录"
-    made = subprocess.run(["gkml", "init", str(repo), "--jurisdiction", "青山县人民政府", "--wheel", str(wheel)],
-                          env=env, cwd=base, capture_output=True, text=True, check=False)
+    made = subprocess.run(["gkml", "init", str(repo), "--jurisdiction", "青山县人民政府",
+                           "--wheel", str(wheel)], env=env, cwd=base, capture_output=True, text=True,
+                          check=False)
     assert made.returncode == 0, made.stdout + made.stderr
     for item in (ROOT / "catalog").glob("*/*.yml"):
         if item.name != "_area.yml":
