@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 import traceback
@@ -221,7 +222,7 @@ def _validate(paths: list[Path]) -> tuple[list[Finding], int]:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+    out, err = _lenient(out or sys.stdout), _lenient(err or sys.stderr)
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as exc:
@@ -250,6 +251,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         else:
             err.write(f"gkml：内部错误：{exc!r}。加 --debug 重新运行可查看详情。\n")
         return 2
+
+
+def _lenient(stream: TextIO) -> TextIO:
+    """A console that cannot show a character gets '?' instead of an error: on a Chinese
+    Windows console, or with output redirected there, the encoding is GBK (cp936), and a
+    clerk's text may hold characters outside it (✓, an emoji, a rare name)."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="replace")
+    return stream
 
 
 if __name__ == "__main__":  # pragma: no cover
