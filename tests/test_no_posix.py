@@ -73,7 +73,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_posix_facilities_are_gone_and_every_module_still_imports(env: dict[str, str]) -> None:
-    names = [m.name for m in pkgutil.walk_packages(builder.__path__, "builder.") if m.name != "builder.__main__"]
+    names = [m.name for m in pkgutil.walk_packages(builder.__path__, "builder.")
+             if m.name != "builder.__main__"]
     probe = ("import importlib, os\n"
              "try:\n    import fcntl\nexcept ImportError:\n    pass\nelse:\n    raise SystemExit('fcntl')\n"
              "assert not hasattr(os, 'fork') and not hasattr(os, 'killpg')\n"
@@ -109,9 +110,9 @@ def test_build_swaps_by_renaming_and_serve_follows_edits(env: dict[str, str], tm
     assert sorted(p.name for p in tmp_path.iterdir()) == [".docs", "catalog", "site"]
     port = _free_port()
     log = tmp_path / "serve.log"
-    with log.open("wb") as sink, subprocess.Popen(
-            [sys.executable, "-m", "builder", "serve", str(catalog), "--site-dir", str(tmp_path / "preview"),
-             "--addr", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT) as proc:
+    argv = ["serve", str(catalog), "--site-dir", str(tmp_path / "preview"), "--addr", f"127.0.0.1:{port}"]
+    with log.open("wb") as sink, subprocess.Popen([sys.executable, "-m", "builder", *argv], cwd=ROOT, env=env,
+                                                  stdout=sink, stderr=subprocess.STDOUT) as proc:
         try:
             url = f"http://127.0.0.1:{port}/items/CXGH-001/"
             item = catalog / "cxgh" / "CXGH-001.yml"
