@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from builder.cache import Cache, Loaded, cached_findings
@@ -92,10 +92,16 @@ def path_not_found(path: Path) -> Finding:
     return Finding("path-not-found", display_path(path), 1, 1, params={"path": str(path)})
 
 
-def display_path(path: Path) -> str:
-    """A path as a clerk would type it: relative to the working directory when inside it."""
-    rel = os.path.relpath(path)
-    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+def display_path(path: PurePath, start: str | None = None, paths: Any = os.path) -> str:
+    """A path as a clerk would type it: relative to the working directory when inside it,
+    '/'-separated on every system (Windows takes it as typed). A path on another drive of
+    a Windows machine has no relative form and is shown whole (``D:/县/catalog``).
+    ``start`` and ``paths`` (``ntpath`` or ``posixpath``) let tests play another system."""
+    try:
+        rel = paths.relpath(str(path), start)
+    except ValueError:  # another drive
+        return path.as_posix()
+    return path.as_posix() if rel.startswith("..") else rel.replace(paths.sep, "/")
 
 
 def load_catalog(root: Path) -> LoadedCatalog:

@@ -20,7 +20,8 @@ def check_tools() -> str:
 
 
 def start_mkdocs(*args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # MkDocs' log is read as UTF-8: on Windows its console encoding would be GBK.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
     return subprocess.Popen([sys.executable, "-m", "mkdocs", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace", env=env)
 
