@@ -54,7 +54,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "not browser and not slow and not faults"
 
 lint: $(STAMP)
-	$(BIN)/ruff check builder tests
+	$(BIN)/ruff check builder tests bench
 	$(BIN)/mypy
 
 clean:

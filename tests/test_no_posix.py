@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 import builder
-from bench.synth import write as synth
-from tests.conftest import EXAMPLES, ROOT, lay_case
+from tests.conftest import EXAMPLES, ROOT, lay_case, synth
 from tests.test_site_build import _free_port, _wait_for
 
 pytestmark = pytest.mark.slow
@@ -88,7 +87,7 @@ def test_posix_facilities_are_gone_and_every_module_still_imports(env: dict[str,
 
 def test_validate_without_fork_reports_what_a_forked_run_does(env: dict[str, str], tmp_path: Path) -> None:
     catalog = tmp_path / "catalog"
-    synth(600, catalog, ROOT / "catalog", 1)  # above parallel.MIN_ITEMS: a fork would be tried
+    synth(600, catalog)  # above parallel.MIN_ITEMS: a fork would be tried
     item = next((catalog / "cxgh").glob("CXGH-*.yml"))
     item.write_text(item.read_text(encoding="utf-8").replace("subject:", "subjcet:", 1), encoding="utf-8")
     plain = {**env, "GKML_NO_CACHE": "1"}

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.synth import write as synth
 from builder.progress import display_width, line
-from tests.conftest import ROOT
+from tests.conftest import ROOT, synth
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("big") / "catalog"
-    synth(400, root, ROOT / "catalog", 1)
+    synth(400, root)
     return root
 
 

@@ -103,7 +103,8 @@ def test_validate_check_build_and_export_in_the_county(county: tuple[Path, dict[
     assert (repo / "site" / "items" / "CXGH-001" / "index.html").is_file()
     exported = _gkml(county, "export", "-o", "目录.xlsx")
     assert exported.returncode == 0, exported.stdout + exported.stderr
-    assert load_workbook(repo / "目录.xlsx").active.max_row > 70
+    sheet = load_workbook(repo / "目录.xlsx").active
+    assert sheet is not None and sheet.max_row > 70
 
 
 def test_serve_in_the_county(county: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
