@@ -25,6 +25,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from builder.cache import Cache, Loaded, cached_findings
+from builder.files import sha256_bytes, sha256_file
 from builder.findings import Finding, Severity
 from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positions
 from builder.model import Area, Catalog, Item, Site
@@ -108,6 +109,24 @@ def load_catalog(root: Path) -> LoadedCatalog:
     return scan_catalog(root).load()
 
 
+def load_settings(root: Path) -> tuple[Site, dict[str, Area]]:
+    """``site.yml`` and every ``_area.yml``, taken as a whole load takes them (the same
+    keys kept, the same areas dropped), without reading any item: for ``gkml new`` and
+    ``gkml import``, which need the settings, not the catalog's findings."""
+    shown = _display_under(root)
+
+    def loaded(path: Path, kind: Kind) -> Loaded | None:
+        if not path.is_file():
+            return None
+        return _compute((path, kind, _read(path), shown(path.relative_to(root).as_posix())))
+
+    found: list[Finding] = []
+    metas = [p for p in sorted(root.glob(f"*/{AREA_FILE}")) if not p.parent.name.startswith(".")]
+    site = _load_site(root, loaded(root / SITE_FILE, "site"), found)
+    docs = {p.parent.name: doc for p in metas if (doc := loaded(p, "area")) is not None}
+    return site, _load_areas(docs, found)
+
+
 def validate_catalog(root: Path) -> tuple[list[Finding], int]:
     """`gkml validate` of a whole folder: (findings, files read). When no byte of the catalog
     (nor gkml, nor the day, which decides expired exemptions) changed since the last run,
@@ -151,7 +170,7 @@ class Scan:
         def counted(path: Path) -> bool:
             return bool(self.digests.get(path)) or path.is_file()  # one that was read is a file
 
-        return manifest_sha256((self.rel[p], self.digests.get(p) or _sha256(p))
+        return manifest_sha256((self.rel[p], self.digests.get(p) or sha256_file(p))
                                for p in self.files if counted(p))
 
     def load(self) -> LoadedCatalog:
@@ -164,7 +183,7 @@ def scan_catalog(root: Path) -> Scan:
     site, areas, items = _discover(root, files, rel, found)
     paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
     raw = {p: _read(p) for p in paths}
-    digests = {p: hashlib.sha256(b).hexdigest() if b is not None else None for p, b in raw.items()}
+    digests = {p: sha256_bytes(b) if b is not None else None for p, b in raw.items()}
     return Scan(root, found, site, areas, items, raw, digests, files, rel)
 
 
@@ -226,10 +245,6 @@ def _display_under(root: Path) -> Callable[[str], str]:
         return lambda rel: rel
     base = base.rstrip("/")
     return lambda rel: f"{base}/{rel}"
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read(path: Path) -> bytes | None:

@@ -10,13 +10,15 @@ simply unknown; the report's content hash still pins the data.
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
+
+from builder import git
+from builder.files import sha256_file
 
 
 class RevisionError(Exception):
@@ -31,7 +33,9 @@ class Snapshot:
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
-    done = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False)
+    done = git.run(cwd, *args, data=data)
+    if done is None:
+        raise RevisionError("git 未安装 / git is not installed")
     if done.returncode:
         raise RevisionError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return done.stdout
@@ -109,7 +113,7 @@ def _write(top: Path, blobs: list[tuple[str, str]], dest: Path) -> None:
 def catalog_sha256(root: Path) -> str:
     """A hash of every file the catalog holds (names and bytes), independent of git."""
     files = sorted(_catalog_files(root))
-    return manifest_sha256((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+    return manifest_sha256((p.relative_to(root).as_posix(), sha256_file(p)) for p in files)
 
 
 def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
@@ -119,10 +123,6 @@ def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
     for rel, digest in files:
         manifest.update(f"{rel}\0{digest}\n".encode())
     return manifest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _catalog_files(root: Path) -> Iterable[Path]:

@@ -23,13 +23,13 @@ import importlib
 import os
 import shutil
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
 from builder import native
+from builder.files import replace
 
 
 @contextlib.contextmanager
@@ -79,7 +79,7 @@ def clean_leftovers(site_dir: Path) -> None:
     folders of killed runs (we hold the lock, so none of them is in use)."""
     aside = sorted(site_dir.parent.glob(f"{site_dir.name}.old-*"))
     if aside and not site_dir.exists():
-        _rename(aside.pop(), site_dir)
+        replace(aside.pop(), site_dir)
     for folder in [*site_dir.parent.glob(f"{site_dir.name}.building-*"), *aside]:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -100,24 +100,12 @@ def method() -> str:
 def swap(fresh: Path, site_dir: Path) -> None:
     """Put ``fresh`` at ``site_dir``; afterwards ``fresh`` holds what was there (if anything)."""
     if not site_dir.exists():
-        _rename(fresh, site_dir)
+        replace(fresh, site_dir)
     elif not _exchange(fresh, site_dir):
         aside = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
-        _rename(site_dir, aside)
-        _rename(fresh, site_dir)
-        _rename(aside, fresh)
-
-
-def _rename(a: Path, b: Path, tries: int = 50) -> None:
-    """``a.rename(b)``, retried for a few seconds where another program (a virus scanner, a
-    file served at that moment) briefly holds a file open: Windows refuses the rename then."""
-    for _ in range(tries - 1):
-        try:
-            a.rename(b)
-            return
-        except PermissionError:
-            time.sleep(0.1)
-    a.rename(b)
+        replace(site_dir, aside)
+        replace(fresh, site_dir)
+        replace(aside, fresh)
 
 
 def _exchange(a: Path, b: Path) -> bool:
