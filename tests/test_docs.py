@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -30,3 +31,11 @@ def test_every_finding_code_is_in_the_codes_page() -> None:
     for lang in ("zh", "en"):
         page = codes_markdown(lang)
         assert all(f"`{code}`" in page for code in CODES)
+
+
+def test_the_readme_module_table_matches_the_tree() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(builder/[\w/]+\.py)` \|", readme, flags=re.MULTILINE))
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "builder").rglob("*.py")
+            if p.name not in ("__init__.py", "__main__.py")}
+    assert listed == tree, (sorted(tree - listed), sorted(listed - tree))
