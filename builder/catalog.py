@@ -30,6 +30,7 @@ from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positi
 from builder.model import Area, Catalog, Item, Site
 from builder.parallel import ordered_map
 from builder.revision import manifest_sha256
+from builder.safefile import Refused, digest, read_regular, refusal
 from builder.validate import Kind, find, raw_schema, schema, validate_document
 
 SITE_FILE = "site.yml"
@@ -141,11 +142,8 @@ class Scan:
     def content_sha256(self) -> str:
         """``revision.catalog_sha256`` of the folder, from the hashes already taken (a file
         not read, such as a stray .txt or a broken link, is looked at as that function does)."""
-        def counted(path: Path) -> bool:
-            return bool(self.digests.get(path)) or path.is_file()  # one that was read is a file
-
-        return manifest_sha256((self.rel[p], self.digests.get(p) or _sha256(p))
-                               for p in self.files if counted(p))
+        hashes = {p: self.digests.get(p) or digest(p) for p in self.files}
+        return manifest_sha256((self.rel[p], h) for p, h in hashes.items() if h)
 
     def load(self) -> LoadedCatalog:
         return _load_scanned(self)
@@ -219,15 +217,11 @@ def _display_under(root: Path) -> Callable[[str], str]:
     return lambda rel: f"{base}/{rel}"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _read(path: Path) -> bytes | None:
     """The file's bytes, or None when it is too large (or unreadable) to be worth caching."""
     try:
-        return None if path.stat().st_size > MAX_BYTES else path.read_bytes()
-    except OSError:
+        return read_regular(path, MAX_BYTES)
+    except (Refused, OSError):
         return None
 
 
@@ -250,7 +244,10 @@ def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[F
     shown = _display_under(root)
     for path in files:
         parts = rel[path].split("/")
-        if not parts[-1].endswith(".yml"):
+        problem = refusal(path)
+        if problem:
+            found.append(Finding(problem.code, shown(rel[path]), 0, 0, params=problem.params))
+        elif not parts[-1].endswith(".yml"):
             found.append(Finding("file-ignored", shown(rel[path]), 1, 1, params={"name": path.name}))
         elif parts == [SITE_FILE]:
             site = path
@@ -264,16 +261,24 @@ def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[F
 
 
 def _files(root: Path) -> tuple[list[Path], dict[Path, str]]:
-    """Every file not hidden (nor in a hidden folder), sorted as paths sort, with its relative
-    path; plain strings until the end, since pathlib costs 10 µs a file."""
+    """Every entry not hidden (nor in a hidden folder) that is not a real folder: files,
+    links (to files or folders, never followed) and special files, sorted as paths sort,
+    with its relative path; plain strings until the end, since pathlib costs 10 µs a file."""
     found: list[tuple[list[str], str]] = []
-    top = str(root)
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        inner = os.path.relpath(dirpath, top)
-        prefix = [] if inner == "." else inner.split(os.sep)  # noqa: PTH206  (see the docstring)
-        found += [([*prefix, name], os.path.join(dirpath, name))  # noqa: PTH118
-                  for name in filenames if not name.startswith(".")]
+    todo: list[tuple[list[str], str]] = [([], str(root))]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(([*prefix, entry.name], entry.path))
+            else:
+                found.append(([*prefix, entry.name], entry.path))
     found.sort(key=lambda pair: pair[0])
     paths = [Path(full) for _, full in found]
     return paths, {p: "/".join(parts) for p, (parts, _) in zip(paths, found, strict=True)}
@@ -369,7 +374,7 @@ def _code_checks(site: Site, area: Area | None, e: Entry, code: str) -> Iterator
                    prefix=area.prefix)
         return
     pattern = site.code_pattern.replace("{prefix}", re.escape(area.prefix))
-    if not re.match(pattern, code):
+    if not re.fullmatch(pattern, code):  # `$` alone lets a trailing newline through
         yield find(e.doc, sch, "code-format", ("code",), code=code, pattern=pattern,
                    example=f"{area.prefix}-001")
 

@@ -92,7 +92,11 @@ def _add_site(sub: argparse._SubParsersAction[_Parser]) -> None:
                        "目录有错误或生成失败时退出码为 1，原有网站保持不变。"
                        " Validate the catalog and build the site; on any error exit 1 and leave "
                        "the existing site untouched.")
-    _site_args(b, "网站输出文件夹，默认 site / output folder (default site)")
+    _site_args(b, "网站输出文件夹，默认 site；只写入不存在的、空的或 gkml 生成过的文件夹 / output "
+               "folder (default site); only one that does not exist, is empty or holds a gkml site")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="允许发布的事项数为 0 或少于现有网站的一半 / allow publishing no items, "
+                   "or fewer than half of the site's")
     b.set_defaults(run=cmd_build)
     s = sub.add_parser("serve", help="本地预览网站，修改事项后自动刷新 / live preview",
                        description="在本机预览网站：修改目录中的 YAML 文件后，浏览器中的页面自动刷新。"
@@ -115,7 +119,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if _no_catalog(args, out):
         return 2
-    return build_site(args.path, args.site_dir, out, err, args.lang)
+    return build_site(args.path, args.site_dir, out, err, args.lang, allow_shrink=args.allow_shrink)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

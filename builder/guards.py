@@ -1,6 +1,7 @@
 """Input guards of the load stage: each a cheap test before the expensive parse.
 
-- size is checked before a byte is parsed (``MAX_BYTES``);
+- only a regular file is opened (``lstat``: never a link, FIFO or device) and at most
+  ``MAX_BYTES`` + 1 bytes are read (``builder.safefile``, used by ``load.load_document``);
 - encoding is checked before parsing (UTF-8, a BOM accepted; GBK and UTF-16 refused with a hint);
 - flow brackets are counted before parsing, because libyaml needs seconds for a few
   thousand nested ``[`` and its C composer crashes the interpreter on deeper ones;

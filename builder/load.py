@@ -25,6 +25,7 @@ from builder.document import Coerced, Document, Key, Mark, NodePath, Positions, 
 from builder.findings import Finding
 from builder.guards import MAX_BYTES, MAX_DEPTH, MAX_NODES, decode, flow_depth, is_comment
 from builder.guards import failed as _failed
+from builder.safefile import Refused, read_regular
 
 __all__ = ["FULLWIDTH_KEY", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Coerced", "Document", "Key",
            "Mark", "NodePath", "Positions", "json_path", "load_document", "parse_bytes", "positions"]
@@ -36,13 +37,11 @@ _TAB_INDENT = re.compile(r"^[ ]*\t[ \t]*", re.MULTILINE)
 
 def load_document(path: Path, file: str) -> Document:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _failed(file, "file-too-large", size=size, limit=MAX_BYTES)
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)  # lstat first: a link or a FIFO is never opened
+    except Refused as refused:
+        return _failed(file, refused.code, 0, 0, **refused.params)
     except OSError as exc:
-        return _failed(file, "yaml-syntax", problem=exc.strerror or str(exc),
-                       problem_en=exc.strerror or str(exc))
+        return _failed(file, "file-unreadable", 0, 0, reason=exc.strerror or str(exc))
     return parse_bytes(raw, file)
 
 

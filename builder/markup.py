@@ -89,7 +89,7 @@ def href(from_page: str, to_path: str) -> str:
 
 def slug(value: str, fallback: str) -> str:
     """``value`` when it is safe as a file and URL name, else ``fallback``."""
-    return value if _SAFE_SLUG.match(value) else fallback
+    return value if _SAFE_SLUG.fullmatch(value) else fallback  # `$` would pass 'x\n'
 
 
 def front_matter(meta: Mapping[str, object]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from builder.findings import CODES, Finding, Lang, Severity, sort_key
+from builder.textsafe import terminal
 
 
 def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
@@ -49,11 +50,12 @@ def text(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> No
         message, hint = f.text(lang)
         element = f.element_label(lang)
         label = f"{element}: " if element else ""
-        out.write(f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}\n")
+        line = f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}"
+        out.write(terminal(line) + "\n")  # catalog text may hold ESC: it must not drive the terminal
         for note in _notes(f, lang):
-            out.write(f"    {note}\n")
+            out.write(terminal(f"    {note}") + "\n")
         if hint:
-            out.write(f"    {'hint' if lang == 'en' else '提示'}: {hint}\n")
+            out.write(terminal(f"    {'hint' if lang == 'en' else '提示'}: {hint}") + "\n")
     s = summary(findings, files)
     if lang == "en":
         verdict = "OK" if s["ok"] else "FAILED"
@@ -71,7 +73,7 @@ def json_report(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO
 
 
 def _escape(value: str, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = terminal(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 

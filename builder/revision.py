@@ -10,6 +10,7 @@ simply unknown; the report's content hash still pins the data.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,8 +31,22 @@ class Snapshot:
     """The commit's own date: exemptions are judged as of it unless a date is given."""
 
 
+GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
+"""Options for every git gkml runs. A repository's own config can name programs to run
+(``core.fsmonitor`` runs on ``git status``); a catalog arrives in pull requests from anyone,
+so gkml never lets its config execute, as other tools reading untrusted repositories do."""
+
+
+def run_git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The one way gkml runs git: hooks and fsmonitor off, no optional index locks taken
+    (``git status`` would otherwise rewrite the index of the clerk's repository)."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    return subprocess.run(["git", *GIT_SAFETY, *args], cwd=cwd, input=data, capture_output=True,
+                          check=False, env=env)
+
+
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
-    done = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False)
+    done = run_git(cwd, *args, data=data)
     if done.returncode:
         raise RevisionError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return done.stdout
@@ -109,7 +124,8 @@ def _write(top: Path, blobs: list[tuple[str, str]], dest: Path) -> None:
 def catalog_sha256(root: Path) -> str:
     """A hash of every file the catalog holds (names and bytes), independent of git."""
     files = sorted(_catalog_files(root))
-    return manifest_sha256((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+    hashes = ((p.relative_to(root).as_posix(), _sha256(p)) for p in files)
+    return manifest_sha256((rel, h) for rel, h in hashes if h)
 
 
 def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
@@ -121,10 +137,17 @@ def manifest_sha256(files: Iterable[tuple[str, str]]) -> str:
     return manifest.hexdigest()
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path) -> str | None:
+    from builder.safefile import digest  # late: safefile is not needed for a plain git call
+
+    return digest(path)
 
 
 def _catalog_files(root: Path) -> Iterable[Path]:
-    return (p for p in root.rglob("*")
-            if p.is_file() and not any(s.startswith(".") for s in p.relative_to(root).parts))
+    """Every entry that is not a folder, never following a link (as ``catalog._files``)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        links = [d for d in dirnames if Path(dirpath, d).is_symlink()]
+        for name in [*filenames, *links]:
+            if not name.startswith("."):
+                yield Path(dirpath, name)

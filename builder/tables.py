@@ -25,11 +25,16 @@ API (stable; the site and ``gkml import``/``gkml export`` depend on it):
   序号 is ``number`` ("" when 0).
 - ``write_csv(target, site, items)``: both header rows then one row per item; UTF-8 with a
   BOM so that Excel on Chinese Windows opens it without garbling. ``target`` is a path or a
-  text stream. A cell starting with =, +, - or @ gets a leading ' so Excel shows it
-  instead of running it (``csv_escape``/``csv_unescape``).
+  text stream.
 - ``write_xlsx(path, site, items, title)``: a title row, the two header rows with merged
-  cells, frozen panes below the header, column widths, wrapped text; every cell is text
-  (never a formula).
+  cells, frozen panes below the header, column widths, wrapped text.
+- The one cell writer, used for every cell gkml writes (these tables, ``gkml check``'s
+  CSV and XLSX reports): ``csv_cell(value)`` for CSV and ``xlsx_cell(ws, value, …)`` for
+  XLSX. Text is always written as text, never a formula: a CSV cell that starts with
+  =, +, -, @, tab or CR gets a leading ' (OWASP's advice against CSV injection, taken off
+  again by ``csv_unescape`` on import); an XLSX cell is typed text (``data_type`` 's', never
+  guessed by openpyxl) and such a cell also carries Excel's quote prefix, so editing it in
+  Excel keeps it text.
 - ``catalog_json(catalog) -> dict``: ``{"site", "areas", "items"}`` for the JSON download;
   dump it with ``ensure_ascii=False``. Items carry every key (empty text or lists when
   unset) and ``method`` is always a list, so machines need no special cases.
@@ -49,7 +54,7 @@ from typing import Any, TextIO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -130,21 +135,52 @@ def rows(site: Site, items: Iterable[Item]) -> list[list[str]]:
     return [*header_rows(site), *(cells(it, site, n) for n, it in enumerate(items, 1))]
 
 
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Characters an XLSX file cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE)."""
 
 
-def csv_escape(text: str) -> str:
-    """A cell Excel would run as a formula (=, +, -, @ first) gets a leading ' (OWASP's advice
-    against CSV injection); ``csv_unescape`` takes it off again on import."""
-    return f"'{text}" if _FORMULA.match(text) else text
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula (or a DDE call) when typed in."""
+    return _FORMULA.match(text) is not None
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell's text: numbers as written, text Excel would run (=, +, -, @, tab or CR
+    first) behind a leading ' that Excel shows and ``csv_unescape`` takes off."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if looks_like_formula(text) else text
 
 
 def csv_unescape(text: str) -> str:
-    return text[1:] if text.startswith("'") and _FORMULA.match(text[1:]) else text
+    return text[1:] if text.startswith("'") and looks_like_formula(text[1:]) else text
+
+
+def xlsx_cell(ws: Any, value: object, style: StyleArray | None = None, **named: Any) -> Cell:
+    """An XLSX cell for any worksheet (write-only or not; ``append`` places it).
+
+    Numbers and true/false stay what they are; everything else is text, typed 's' here so
+    openpyxl never guesses (its guess makes a formula of any text starting with =). Text a
+    spreadsheet would run when retyped carries Excel's quote prefix. A control character an
+    XLSX file cannot hold (only an invalid catalog has one: validation refuses them) is shown
+    as its escape.
+    ``named`` sets openpyxl style attributes (font, fill, border, alignment)."""
+    cell = Cell(ws, row=1, column=1, style_array=style)
+    if isinstance(value, int | float):  # bool is an int: it stays TRUE/FALSE
+        cell.value = value
+    elif value is not None:
+        text = _XML_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+        cell._value = text  # type: ignore[attr-defined]  # not the setter: that is where openpyxl guesses
+        cell.data_type = "s"
+        if looks_like_formula(text):
+            cell.quotePrefix = True
+    for key, val in named.items():
+        setattr(cell, key, val)
+    return cell
 
 
 def write_csv(target: Path | TextIO, site: Site, items: Iterable[Item]) -> None:
-    table = [[csv_escape(c) for c in row] for row in rows(site, items)]
+    table = [[csv_cell(c) for c in row] for row in rows(site, items)]
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8-sig", newline="") as stream:
             csv.writer(stream).writerows(table)
@@ -174,8 +210,8 @@ def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> Non
     _header(ws, cols)
     styles = _body_styles(ws, cols)
     for n, item in enumerate(items, 1):
-        ws.append([_text_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
-                                                                         strict=True)])
+        ws.append([xlsx_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
+                                                                        strict=True)])
     _save_reproducibly(wb, path)
 
 
@@ -190,12 +226,6 @@ def _body_styles(ws: Worksheet, cols: Sequence[Column]) -> list[StyleArray]:
         proto.border = _BORDER
         styles.append(proto._style)  # type: ignore[attr-defined]  # its style indices; not in the stubs
     return styles
-
-
-def _text_cell(ws: Worksheet, value: str, style: StyleArray) -> Cell:
-    cell = Cell(ws, row=1, column=1, value=value, style_array=style)  # append places it
-    cell.data_type = "s"  # text that starts with = stays text, never a formula
-    return cell
 
 
 def _save_reproducibly(wb: Workbook, path: Path) -> None:
@@ -222,7 +252,7 @@ def _save_reproducibly(wb: Workbook, path: Path) -> None:
 def _title(ws: Any, title: str, width: int) -> None:
     ws.row_dimensions[1].height = 28
     ws.merged_cells.add(CellRange(min_row=1, min_col=1, max_row=1, max_col=width))
-    ws.append([_styled(ws, title, font=Font(bold=True, size=14), alignment=_CENTER)])
+    ws.append([xlsx_cell(ws, title, font=Font(bold=True, size=14), alignment=_CENTER)])
 
 
 def _header(ws: Any, cols: Sequence[Column]) -> None:
@@ -233,15 +263,8 @@ def _header(ws: Any, cols: Sequence[Column]) -> None:
             _merge_group(ws, cols, start, i, top)
             start = i
     for row in _header_rows(cols):
-        ws.append([_styled(ws, value or None, font=Font(bold=True), fill=_HEAD_FILL, border=_BORDER,
-                           alignment=_CENTER) for value in row])
-
-
-def _styled(ws: Any, value: str | None, **style: Any) -> Cell:
-    cell = WriteOnlyCell(ws, value=value)
-    for key, val in style.items():
-        setattr(cell, key, val)
-    return cell
+        ws.append([xlsx_cell(ws, value or None, font=Font(bold=True), fill=_HEAD_FILL, border=_BORDER,
+                             alignment=_CENTER) for value in row])
 
 
 def _merge_group(ws: Any, cols: Sequence[Column], start: int, end: int, top: int) -> None:

@@ -28,6 +28,7 @@ from builder.codes import ASSUMING_EN, ASSUMING_ZH
 from builder.fastschema import Check, compile_schema
 from builder.findings import Finding
 from builder.load import FULLWIDTH_KEY, Document, NodePath
+from builder.textsafe import CELL_LIMIT, CONTROL, control_char
 
 if TYPE_CHECKING:
     # jsonschema costs ~50 ms to import: only a run with an invalid file pays it.
@@ -150,6 +151,8 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
         found += _unfilled(doc, sch)
     if kind == "item":
         found += _stray_numbers(doc, sch)
+    if any(CONTROL.search(t) or len(t) > CELL_LIMIT for t in texts):
+        found += _unsafe_texts(doc, sch)
     # A path the loader or the placeholder check already explained gets no second, vaguer finding.
     blocked = {f.path for f in found} | {f.path for f in doc.findings if f.path != "$"}
     errors = () if sch.accepts(doc.data) else sch.validator.iter_errors(doc.data)
@@ -415,6 +418,16 @@ def _stray_numbers(doc: Document, sch: Schema) -> Iterator[Finding]:
         number = numbering.stray(text) if isinstance(text, str) else ""
         if number:
             yield find(doc, sch, "basis-stray-number", ("basis", i), value=text, number=number)
+
+
+def _unsafe_texts(doc: Document, sch: Schema) -> Iterator[Finding]:
+    """Text no spreadsheet can hold: a control character, or more than a cell's limit."""
+    for path, text in _strings((), doc.data):
+        bad = control_char(text)
+        if bad:
+            yield find(doc, sch, "text-control-char", path, index=bad[0], char=bad[1])
+        if len(text) > CELL_LIMIT:
+            yield find(doc, sch, "text-too-long", path, length=len(text), limit=CELL_LIMIT)
 
 
 def _texts(values: list[Any]) -> list[str]:

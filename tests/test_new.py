@@ -54,7 +54,8 @@ def test_next_code_follows_existing_codes_and_never_overwrites(catalog: Path) ->
     assert run("new", "CXGH", "--catalog", str(catalog)).code == 0
     assert (catalog / "cxgh" / "CXGH-008.yml").is_file()
     existing = {p.name: p.read_bytes() for p in (catalog / "cxgh").iterdir()}
-    assert not write_new(catalog / "cxgh" / "CXGH-007.yml", "code: x\n")
+    refused = write_new(catalog / "cxgh" / "CXGH-007.yml", "code: x\n")
+    assert refused is not None and refused.code == "file-exists"
     assert {p.name: p.read_bytes() for p in (catalog / "cxgh").iterdir()} == existing
 
 

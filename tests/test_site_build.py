@@ -28,6 +28,7 @@ from builder.site.downloads import download_data
 from builder.site.history import read_history
 from builder.site.mkdocs import check_tools
 from builder.site.render import area_path, item_path
+from builder.site.sitedir import MARKER
 from tests.conftest import ROOT, run
 from tests.sitekit import XSS_CODE, BuiltSite
 from tests.test_check import lay
@@ -124,7 +125,9 @@ def test_failed_mkdocs_build_leaves_the_site_and_cleans_up(built_site: BuiltSite
     site = tmp_path / "site"
     shutil.copytree(built_site.site_dir, site)
     before = snapshot(site)
-    (tmp_path / "site.building-killed").mkdir()  # left by a run that was killed
+    killed = tmp_path / "site.building-killed"  # left by a run that was killed: marked as gkml's
+    killed.mkdir()
+    (killed / MARKER).write_text('{"gkml": "site", "items": 0}\n', encoding="utf-8")
     out, err = _streams()
     broken = Extras(pages={"broken.md": "# 坏链接\n\n[去不存在的页面](nowhere.md)\n"})
     assert build_site(built_site.catalog_dir, site, out, err, extras=broken) == 1

@@ -22,6 +22,7 @@ from builder import markup
 from builder.check.rulebook import MISSING_LABELS
 from builder.check.score import NO_SUBJECT, CheckResult, Deduction, Exemption, Tally, element_label
 from builder.findings import Lang
+from builder.textsafe import terminal
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -162,7 +163,7 @@ def text(r: CheckResult, lang: Lang) -> str:
         lines += render() if rows else [f"  {word('none', lang)}"]
         lines.append("")
     lines.append(" · ".join(f"{k} {v}" for k, v in _stamp_pairs(r, lang)))
-    return "\n".join(lines) + "\n"
+    return terminal("\n".join(lines)) + "\n"  # for a terminal: no catalog text may drive it
 
 
 def _short_basis(r: CheckResult, d: Deduction) -> str:
@@ -226,12 +227,13 @@ def json_report(r: CheckResult, lang: Lang) -> str:
 
 def csv_report(r: CheckResult, lang: Lang) -> str:
     """One row per deduction (then each recommendation), the stamp on every row; BOM for Excel."""
+    from builder.tables import csv_cell  # late: tables needs openpyxl, ~100 ms to import
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     stamp = _stamp_pairs(r, lang)
-    writer.writerow(_deduction_head(lang) + [k for k, _ in stamp])
+    writer.writerow([csv_cell(c) for c in _deduction_head(lang) + [k for k, _ in stamp]])
     for d in (*r.deductions, *r.advisories):
-        writer.writerow(_deduction_row(d, lang) + [v for _, v in stamp])
+        writer.writerow([csv_cell(c) for c in _deduction_row(d, lang) + [v for _, v in stamp]])
     return "\ufeff" + buf.getvalue()
 
 
@@ -258,6 +260,7 @@ def xlsx_report(r: CheckResult, lang: Lang) -> bytes:
 
 
 def _summary_sheet(ws: Worksheet, r: CheckResult, lang: Lang) -> None:
+    from builder.tables import xlsx_cell
     t = r.total
     rows: list[Sequence[object]] = [
         [word("jurisdiction", lang), r.jurisdiction], [word("score", lang), t.score],
@@ -269,20 +272,17 @@ def _summary_sheet(ws: Worksheet, r: CheckResult, lang: Lang) -> None:
         [word("by_subject", lang)], _tally_head("subject", lang),
         *(_tally_row(s, lang, True) for s in r.subjects)]
     for row in rows:
-        ws.append(list(row))
-    for row_cells in ws.iter_rows():
-        if row_cells[0].value in (word("by_area", lang), word("by_subject", lang)):
-            row_cells[0].font = _bold()
+        bold = bool(row) and row[0] in (word("by_area", lang), word("by_subject", lang))
+        ws.append([xlsx_cell(ws, v, **({"font": _bold()} if bold else {})) for v in row])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
 
 
 def _sheet(ws: Worksheet, head: list[str], rows: list[list[object]]) -> None:
-    ws.append(head)
-    for cell in ws[1]:
-        cell.font = _bold()
+    from builder.tables import xlsx_cell
+    ws.append([xlsx_cell(ws, h, font=_bold()) for h in head])
     for row in rows:
-        ws.append(row)
+        ws.append([xlsx_cell(ws, v) for v in row])
     ws.freeze_panes = "A2"
     for i, _ in enumerate(head):
         ws.column_dimensions[chr(ord("A") + i)].width = 14 if i != 2 else 32

@@ -374,7 +374,7 @@ def _text(value: Any) -> str:
 
 def _status(fields: tuple[str, str, str, str], on: date) -> ExemptionStatus:
     """In force until the end of its ``until`` day; a declaration without reason or approver is void."""
-    if not all(v and not is_placeholder(v) for v in fields) or not _DATE.match(fields[3]):
+    if not all(v and not is_placeholder(v) for v in fields) or not _DATE.fullmatch(fields[3]):
         return "invalid"
     try:
         until = date.fromisoformat(fields[3])

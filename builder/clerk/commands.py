@@ -15,6 +15,7 @@ from builder.catalog import display_path, path_not_found
 from builder.findings import Finding, Lang, Severity
 from builder.load import load_document
 from builder.report import REPORTERS
+from builder.textsafe import terminal
 
 if TYPE_CHECKING:
     from builder.clerk.importer import Imported
@@ -91,7 +92,8 @@ def _add_fmt(sub: Any) -> argparse.ArgumentParser:
 
 
 def _say(lang: Lang, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+    """The message in ``lang``, with any control character in a name or value made visible."""
+    return terminal(en if lang == "en" else zh)
 
 
 def _fail(findings: Sequence[Finding], lang: Lang, out: TextIO, code: int) -> int:
@@ -109,7 +111,7 @@ def _area_unknown(name: str, ctx: Any) -> Finding:
 # --- new -----------------------------------------------------------------------------------------
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from builder.clerk.new import find_area, new_item, read_context, write_new  # late: see cli.py
+    from builder.clerk.new import find_area, find_like, new_item, read_context, write_new  # late: see cli.py
 
     if not args.catalog.is_dir():
         return _fail([path_not_found(args.catalog)], args.lang, out, 2)
@@ -119,20 +121,20 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _fail([_area_unknown(args.area, ctx)], args.lang, out, 2)
     like, source = None, ""
     if args.like:
-        found = sorted(args.catalog.glob(f"*/{args.like}.yml"))
-        data = load_document(found[0], display_path(found[0])).data if found else None
-        if not isinstance(data, dict):
+        found = find_like(args.catalog, args.like)
+        data = load_document(found, display_path(found)).data if found else None
+        if found is None or not isinstance(data, dict):
             return _fail([Finding("item-not-found", display_path(args.catalog), 0, 0,
                                   params={"code": args.like})], args.lang, out, 2)
-        like, source = data, found[0].relative_to(args.catalog).as_posix()
+        like, source = data, found.relative_to(args.catalog).as_posix()
     made = new_item(ctx, area, like, source)
     if made is None:
         return _fail([Finding("code-no-shape", display_path(args.catalog), 0, 0,
                               params={"pattern": ctx.site.code_pattern})], args.lang, out, 1)
     path, text = made
-    if not write_new(path, text):
-        return _fail([Finding("file-exists", display_path(path), 0, 0,
-                              params={"target": display_path(path)})], args.lang, out, 1)
+    problem = write_new(path, text)
+    if problem:
+        return _fail([problem], args.lang, out, 1)
     where = display_path(path)
     out.write(_say(args.lang, f"已创建 {where}：把其中的“待补充”换成实际内容，然后运行 gkml validate。\n",
                    f"Created {where}: replace each 待补充 and run gkml validate.\n"))
@@ -169,7 +171,7 @@ def _import_summary(result: Imported, args: argparse.Namespace, out: TextIO) -> 
     else:
         out.write(_say(lang, f"写入 {n} 个文件。\n", f"{n} files written.\n"))
     for plan in result.plans[:10]:
-        out.write(f"  {display_path(plan.path)} ← {plan.sheet}:{plan.row}\n")
+        out.write(terminal(f"  {display_path(plan.path)} ← {plan.sheet}:{plan.row}") + "\n")
     if n > 10:
         out.write(_say(lang, f"  ……共 {n} 个\n", f"  … {n} in all\n"))
 
@@ -200,7 +202,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                               params={"target": display_path(target)})], args.lang, out, 1)
     if not args.output:
         ignored_folder(target.parent)
-    write(target, args.format, catalog, items, result.area)
+    try:
+        write(target, args.format, catalog, items, result.area)
+    except OSError as exc:
+        return _fail([Finding("write-failed", display_path(target), 0, 0, params={
+            "target": display_path(target), "reason": exc.strerror or str(exc)})], args.lang, out, 1)
     shown = display_path(target) if args.output else str(target)  # the default: say exactly where
     out.write(_say(args.lang, f"已导出 {result.items} 个事项到 {shown}\n",
                    f"Exported {result.items} items to {shown}\n"))
@@ -225,7 +231,7 @@ def cmd_fmt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     verb = _say(args.lang, "需要格式化" if args.check else "已格式化",
                 "would reformat" if args.check else "reformatted")
     for file in result.changed:
-        out.write(f"{verb}: {file}\n")
+        out.write(terminal(f"{verb}: {file}") + "\n")
     if result.findings:
         REPORTERS["text"](result.findings, result.files, args.lang, out)
     n, total = len(result.changed), result.files

@@ -17,6 +17,7 @@ from builder.catalog import LoadedCatalog, load_catalog
 from builder.clerk.new import find_area
 from builder.findings import Finding, Severity
 from builder.model import Area, Catalog, Item
+from builder.names import safe_stem
 from builder.tables import write_csv, write_xlsx
 
 Format = Literal["xlsx", "csv"]
@@ -55,8 +56,11 @@ def default_output(root: Path, catalog: Catalog, area: Area | None, fmt: Format)
     Not the working directory: that is usually the repository, where ``git add .`` would
     commit the export. ``ignored_folder`` makes the folder ignore itself, so this holds in any
     repository (and outside one) without touching the county's own ``.gitignore``.
+    A jurisdiction such as ``../../x`` or ``县/区`` names ``.._.._x``/``县_区`` there, never a
+    path elsewhere (``names.safe_stem``).
     """
-    return root.absolute().parent / EXPORT_DIR / f"{title(catalog, area)}.{fmt}"
+    name = safe_stem(title(catalog, area), "政务公开事项标准目录")
+    return root.absolute().parent / EXPORT_DIR / f"{name}.{fmt}"
 
 
 def ignored_folder(folder: Path) -> None:

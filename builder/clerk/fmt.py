@@ -50,8 +50,9 @@ from ruamel.yaml.tokens import CommentToken
 
 from builder.catalog import AREA_FILE, SITE_FILE, display_path
 from builder.findings import Finding, Severity
-from builder.load import Coerced, Document, NodePath, parse_bytes
+from builder.load import MAX_BYTES, Coerced, Document, NodePath, parse_bytes
 from builder.model import ITEM_KEYS
+from builder.safefile import Refused, read_regular, write_text
 from builder.validate import DATE_KEYS, Kind, raw_schema, validate_document
 
 FLOW_KEYS = frozenset({"method", "channels", "levels"})
@@ -303,6 +304,17 @@ def yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def _write(path: Path, file: str, text: str) -> list[Finding]:
+    try:
+        write_text(path, text)
+    except Refused as refused:
+        return [Finding(refused.code, file, 0, 0, params=refused.params)]
+    except OSError as exc:
+        return [Finding("write-failed", file, 0, 0, params={"target": file,
+                                                            "reason": exc.strerror or str(exc)})]
+    return []
+
+
 @dataclass
 class Result:
     changed: list[str]
@@ -317,7 +329,10 @@ def format_paths(paths: Iterable[Path], check: bool) -> Result:
         result.files += 1
         file = display_path(path)
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, MAX_BYTES)  # never a link's target, never a FIFO
+        except Refused as refused:
+            result.findings.append(Finding(refused.code, file, 0, 0, params=refused.params))
+            continue
         except OSError as exc:
             result.findings.append(Finding("path-not-found", file, 1, 1, params={"path": str(exc)}))
             continue
@@ -331,5 +346,5 @@ def format_paths(paths: Iterable[Path], check: bool) -> Result:
         if done.text is not None and done.text != text:
             result.changed.append(file)
             if not check:
-                path.write_text(done.text, encoding="utf-8", newline="\n")
+                result.findings += _write(path, file, done.text)
     return result

@@ -42,6 +42,8 @@ from builder.clerk.sheets import (
 from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area
+from builder.names import unsafe_name
+from builder.safefile import Refused, entry_kind, refusal, write_text
 from builder.validate import schema
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -183,7 +185,8 @@ class _Numbering:
 
 def _plans(ctx: Context, area: Area | None, rows: list[tuple[int, dict[str, Any]]],
            reader: RowReader, force: bool) -> Iterator[Plan]:
-    numbering = _Numbering(ctx, area, reader, sorted({str(d["code"]) for _, d in rows if d.get("code")}))
+    given = sorted({code for _, d in rows if _usable(code := str(d.get("code", "")))})
+    numbering = _Numbering(ctx, area, reader, given)
     for index, data in rows:
         placed = numbering.place(index, data)
         if placed is None:
@@ -216,8 +219,15 @@ def _code_col(reader: RowReader) -> int:
     return next((i for i, f in enumerate(reader.layout.fields) if f.kind == "code"), 0)
 
 
+def _usable(code: str) -> bool:
+    """Whether ``code`` can name its file: CON, NUL.txt or CXGH-011. would name a device or
+    lose the dot on Windows, and a 300-character code is longer than any file system allows."""
+    return bool(code) and _SAFE_CODE.fullmatch(code) is not None \
+        and not unsafe_name(code) and not unsafe_name(f"{code}.yml")
+
+
 def _code(code: str, codes: Codes | None, index: int, reader: RowReader) -> str:
-    if code and _SAFE_CODE.match(code):
+    if _usable(code):
         return code
     new = codes.next() if codes else ""
     if code:
@@ -228,6 +238,10 @@ def _code(code: str, codes: Codes | None, index: int, reader: RowReader) -> str:
 
 
 def _may_write(plan: Plan, force: bool, reader: RowReader) -> bool:
+    problem = refusal(plan.path)  # a link, even a dangling one, is never written through
+    if problem:
+        reader.find(problem.code, plan.row - 1, _code_col(reader), **problem.params)
+        return False
     if not plan.path.exists():
         return True
     if not force:
@@ -252,9 +266,8 @@ def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options, layout: 
         return []
     cells = _Cells(display_path(opts.source), layout, opts.dry_run)
     if not opts.dry_run:
-        for plan in plans:
-            plan.path.write_text(plan.text, encoding="utf-8", newline="\n")
-        return _findings_for(ctx.root, {display_path(p.path): p for p in plans}, cells)
+        written, failed = _write_all(plans)
+        return failed + _findings_for(ctx.root, {display_path(p.path): p for p in written}, cells)
     with tempfile.TemporaryDirectory(prefix="gkml-import-") as tmp:
         scratch = Path(tmp) / "catalog"
         _scratch_copy(ctx, {p.area.slug for p in plans}, scratch)
@@ -266,12 +279,36 @@ def _write_and_validate(ctx: Context, plans: list[Plan], opts: Options, layout: 
         return _findings_for(scratch, names, cells)
 
 
+def _write_all(plans: list[Plan]) -> tuple[list[Plan], list[Finding]]:
+    """Write each plan; a file that cannot be written (a read-only folder, a full disk, a
+    link put there meanwhile) is a finding, and the others are still written."""
+    written, failed = [], []
+    for plan in plans:
+        try:
+            write_text(plan.path, plan.text)
+        except Refused as refused:
+            failed.append(Finding(refused.code, display_path(plan.path), 0, 0, params=refused.params))
+        except OSError as exc:
+            failed.append(Finding("write-failed", display_path(plan.path), 0, 0, params={
+                "target": display_path(plan.path), "reason": exc.strerror or str(exc)}))
+        else:
+            written.append(plan)
+    return written, failed
+
+
 def _scratch_copy(ctx: Context, slugs: set[str], scratch: Path) -> None:
+    """The site and the areas involved, links copied as links and special files left out
+    (copying would follow a link to /dev/zero, or wait on a FIFO)."""
     scratch.mkdir()
-    if (ctx.root / SITE_FILE).is_file():
+    if entry_kind(ctx.root / SITE_FILE) == "file":
         shutil.copyfile(ctx.root / SITE_FILE, scratch / SITE_FILE)
     for slug in slugs:
-        shutil.copytree(ctx.root / slug, scratch / slug)
+        if entry_kind(ctx.root / slug) == "folder":  # a real folder, not a link to one
+            shutil.copytree(ctx.root / slug, scratch / slug, symlinks=True, ignore=_special_files)
+
+
+def _special_files(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if entry_kind(Path(folder, n)) == "special"]
 
 
 def _findings_for(root: Path, plans: dict[str, Plan], cells: _Cells) -> list[Finding]:

@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.catalog import AREA_FILE, SITE_FILE
+from builder.catalog import AREA_FILE, SITE_FILE, display_path
 from builder.clerk.fmt import dumps
+from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area, Site
+from builder.names import unsafe_name
+from builder.safefile import create_text, entry_kind, refusal
 from builder.validate import UNFILLED, raw_schema, validate_document
 
 PLACEHOLDER = UNFILLED
@@ -87,7 +90,7 @@ class Codes:
         """Codes used elsewhere (a sheet's 事项编码 column): never handed out, counted from."""
         shape = re.compile(rf"^{re.escape(self.prefix)}{re.escape(self.separator)}(\d+)$")
         self.taken |= set(codes)
-        self.last = max([self.last, *(int(m.group(1)) for m in map(shape.match, codes) if m)])
+        self.last = max([self.last, *(int(m.group(1)) for m in map(shape.fullmatch, codes) if m)])
 
     def next(self) -> str:
         while True:
@@ -103,13 +106,13 @@ def codes_for(ctx: Context, area: Area) -> Codes | None:
     folder = ctx.root / area.slug
     stems = {p.stem for p in folder.glob("*.yml") if p.name != AREA_FILE} if folder.is_dir() else set()
     shape = re.compile(rf"^{re.escape(area.prefix)}(-?)(\d+)$")
-    used = [(m.group(1), len(m.group(2)), int(m.group(2))) for m in map(shape.match, sorted(stems)) if m]
+    used = [(m.group(1), len(m.group(2)), int(m.group(2))) for m in map(shape.fullmatch, sorted(stems)) if m]
     if used:
         (sep, width), _ = Counter((s, w) for s, w, _ in used).most_common(1)[0]
         return Codes(area.prefix, sep, width, max(n for _, _, n in used), stems)
     pattern = ctx.site.code_pattern.replace("{prefix}", re.escape(area.prefix))
     for sep, width in _STYLES:
-        if re.match(pattern, f"{area.prefix}{sep}{1:0{width}d}"):
+        if re.fullmatch(pattern, f"{area.prefix}{sep}{1:0{width}d}"):
             return Codes(area.prefix, sep, width, 0, stems)
     return None
 
@@ -190,11 +193,27 @@ def new_item(ctx: Context, area: Area, like_data: Mapping[str, Any] | None = Non
     return ctx.root / area.slug / f"{code}.yml", template(ctx.site, area, data, source)
 
 
-def write_new(path: Path, text: str) -> bool:
-    """Create ``path``; False (and nothing written) when it already exists."""
+def write_new(path: Path, text: str) -> Finding | None:
+    """Create ``path``; a finding (and nothing written) when it exists, is a link (even a
+    dangling one: it is never written through) or cannot be written."""
+    where = display_path(path)
+    problem = refusal(path)
+    if problem:
+        return Finding(problem.code, where, 0, 0, params=problem.params)
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        create_text(path, text)
     except FileExistsError:
-        return False
-    return True
+        return Finding("file-exists", where, 0, 0, params={"target": where})
+    except OSError as exc:
+        return Finding("write-failed", where, 0, 0, params={"target": where,
+                                                              "reason": exc.strerror or str(exc)})
+    return None
+
+
+def find_like(root: Path, code: str) -> Path | None:
+    """The item file ``code`` names in one of the area folders; None for a code that is not a
+    plain file name (``../../outside`` reads nothing outside the catalog) or a link."""
+    if unsafe_name(f"{code}.yml") or code.startswith("."):
+        return None
+    folders = sorted(d for d in root.iterdir() if entry_kind(d) == "folder" and not d.name.startswith("."))
+    return next((f / f"{code}.yml" for f in folders if entry_kind(f / f"{code}.yml") == "file"), None)

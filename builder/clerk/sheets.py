@@ -6,6 +6,11 @@ Two steps, both pure apart from reading the file:
   texts. Merged cells are filled with their top-left value, which is what a merged
   一级事项 spanning rows, or 公开事项 spanning its sub-columns, means. A CSV that is not
   UTF-8 is read as GB18030 (what Excel on Chinese Windows writes).
+  Reading is bounded, because a 6 KB workbook can claim a million rows: workbooks are
+  streamed (openpyxl's read-only mode), the used range is where cells hold text, not the
+  sheet's declared dimension nor its merges (a stray cell at XFD1048576 or a merge
+  A4:XFD1048576 costs nothing), and the decompressed size, rows, columns, cells and merged
+  ranges have limits (``MAX_*``); past one, ``ReadError("import-format")`` names the number.
 - ``find_layout(grid, site)``: finds the header (one row, or the official two rows),
   whichever of the spelling variants it uses (``official-format.md`` a.2), and maps each
   column to a ``Field``: an element, one tick column (主动, 县级 …), or an extra column.
@@ -17,17 +22,28 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.functions import iterparse
 
+from builder.safefile import refusal
 from builder.tables import csv_unescape
+from builder.textsafe import strip_control
 
+MAX_BYTES = 100 << 20
+"""Largest decompressed workbook (or CSV file): a 10,000-row county sheet is about 10 MB."""
+MAX_ROWS = 100_000
+MAX_COLS = 500
+MAX_CELLS = 5_000_000
+"""Rows × columns of the used range: the grid held in memory (~40 MB of references)."""
+MAX_MERGES = 20_000
 HEADER_SCAN = 15
 """Rows searched for the header: title rows, 填报单位 and 填报时间 lines come first."""
 
@@ -62,15 +78,53 @@ def read_grids(path: Path) -> tuple[list[Grid], bool]:
         return _read_csv(path)
     if suffix not in (".xlsx", ".xlsm"):
         raise ReadError("import-format", path.suffix or path.name)
+    _regular(path)
     try:
-        wb = load_workbook(path, data_only=True)
+        _check_unzipped_size(path)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except ReadError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged or misnamed file
         raise ReadError("import-format", f"{type(exc).__name__}: {exc}") from exc
-    return [Grid(ws.title, _sheet_rows(ws)) for ws in wb.worksheets], False
+    try:
+        return [Grid(ws.title, _sheet_rows(ws)) for ws in wb.worksheets], False
+    except ReadError:
+        raise
+    except Exception as exc:  # a part that lies about itself shows only while streaming
+        raise ReadError("import-format", f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        wb.close()
+
+
+def _regular(path: Path) -> None:
+    """The table is a regular file: a FIFO would block, /dev/zero never end."""
+    problem = refusal(path)
+    if problem and problem.code != "file-symlink":  # a clerk may well link to a sheet
+        raise ReadError("import-format", "不是普通文件 / not a regular file")
+    if problem is None and not path.exists():
+        raise OSError(2, "No such file or directory", str(path))
+
+
+def _too_big(what_zh: str, what_en: str, number: int, limit: int) -> ReadError:
+    return ReadError("import-format", f"{what_zh} {number:,}，超过上限 {limit:,} / "
+                                      f"{what_en} {number:,}, over the limit of {limit:,}")
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """The sizes a workbook declares for its parts bound what Python's zipfile inflates,
+    so a zip bomb is refused before a byte of it is inflated."""
+    with zipfile.ZipFile(path) as zf:
+        size = sum(info.file_size for info in zf.infolist())
+    if size > MAX_BYTES:
+        raise _too_big("解压后字节数", "decompressed bytes", size, MAX_BYTES)
 
 
 def _read_csv(path: Path) -> tuple[list[Grid], bool]:
-    raw = path.read_bytes()
+    _regular(path)
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise _too_big("文件字节数", "file bytes", path.stat().st_size, MAX_BYTES)
     try:
         text, legacy = raw.decode("utf-8-sig"), False
     except UnicodeDecodeError:
@@ -78,18 +132,67 @@ def _read_csv(path: Path) -> tuple[list[Grid], bool]:
             text, legacy = raw.decode("gb18030"), True
         except UnicodeDecodeError as exc:
             raise ReadError("import-format", "CSV 既不是 UTF-8 也不是 GBK / neither UTF-8 nor GBK") from exc
-    rows = [[clean(csv_unescape(c)) for c in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        rows = _used(enumerate(([clean(csv_unescape(c)) for c in row]
+                                for row in csv.reader(io.StringIO(text))), 1))
+    except csv.Error as exc:  # a cell over csv's field limit (131,072 characters), a stray quote
+        raise ReadError("import-format", f"CSV：{exc}") from exc
     return [Grid(path.stem, rows)], legacy
 
 
-def _sheet_rows(ws: Worksheet) -> list[list[str]]:
-    rows = [[clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    for merged in ws.merged_cells.ranges:
+def _sheet_rows(ws: Any) -> list[list[str]]:
+    ws.reset_dimensions()  # the declared dimension may say A1:XFD1048576; trust the cells
+    texts = (([clean(v) for v in row] if row else []) for row in ws.iter_rows(values_only=True))
+    rows = _used(enumerate(texts, 1))
+    _fill_merges(rows, _merged_ranges(ws))
+    return rows
+
+
+def _used(numbered: Iterable[tuple[int, list[str]]]) -> list[list[str]]:
+    """The rows up to the last that holds text, each padded to the widest; ``ReadError``
+    as soon as text lies beyond ``MAX_ROWS``, ``MAX_COLS`` or ``MAX_CELLS``."""
+    kept: dict[int, list[str]] = {}
+    width = 0
+    for n, cells in numbered:
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if n > MAX_ROWS:
+            raise _too_big("有内容的行号", "row with text", n, MAX_ROWS)
+        if len(cells) > MAX_COLS:
+            raise _too_big(f"第 {n} 行有内容的列数", f"columns with text in row {n}", len(cells), MAX_COLS)
+        width = max(width, len(cells))
+        if n * width > MAX_CELLS:
+            raise _too_big("表格单元格数", "cells in the table", n * width, MAX_CELLS)
+        kept[n] = cells
+    last = max(kept, default=0)
+    return [kept.get(n, []) + [""] * (width - len(kept.get(n, []))) for n in range(1, last + 1)]
+
+
+def _merged_ranges(ws: Any) -> list[CellRange]:
+    """The sheet's merged ranges, streamed from its XML (read-only mode does not read them)."""
+    ranges: list[CellRange] = []
+    with ws.parent._archive.open(ws._worksheet_path) as src:  # openpyxl's read-only sheet
+        for _, elem in iterparse(src):
+            if elem.tag.endswith("}mergeCell") and elem.get("ref"):
+                ranges.append(CellRange(elem.get("ref")))
+                if len(ranges) > MAX_MERGES:
+                    raise _too_big("合并单元格区域数", "merged ranges", len(ranges), MAX_MERGES)
+            elem.clear()
+    return ranges
+
+
+def _fill_merges(rows: list[list[str]], ranges: Iterable[CellRange]) -> None:
+    """Each merged range's cells, within the used range only, get its top-left text."""
+    width = len(rows[0]) if rows else 0
+    for merged in ranges:
+        if merged.min_row > len(rows) or merged.min_col > width:
+            continue
         top = rows[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+            for c in range(merged.min_col - 1, min(merged.max_col, width)):
                 rows[r][c] = top
-    return rows
 
 
 def clean(value: Any) -> str:
@@ -102,7 +205,7 @@ def clean(value: Any) -> str:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, dt.date | dt.datetime):
         value = value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = strip_control(str(value).replace("\r\n", "\n").replace("\u00a0", " "))  # Word's \x07, \x0b
     return "\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
 
 

@@ -17,7 +17,7 @@ from builder import resources
 from builder.catalog import LoadedCatalog, load_catalog
 from builder.check.rulebook import RulesError, load_rules
 from builder.check.score import check_loaded
-from builder.findings import Lang
+from builder.findings import Finding, Lang
 from builder.markup import href
 from builder.model import Catalog
 from builder.report import REPORTERS
@@ -30,6 +30,7 @@ from builder.site.history import History, read_history
 from builder.site.mkdocs import check_tools
 from builder.site.pages import download_files, schema_files
 from builder.site.render import broken_links, item_path, nav, render_site, site_title
+from builder.site.sitedir import Refusal, shrink, site_target
 
 Report = Callable[[LoadedCatalog], None]
 CHECK_PAGE, METHOD_PAGE, GUIDE_PAGE = "check.md", "check-method.md", "guide.md"
@@ -44,8 +45,13 @@ class Extras:
 
 
 def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh",
-               extras: Extras | None = None) -> int:
-    """``gkml build``: exit 0 when the site was published, 1 when it was not."""
+               extras: Extras | None = None, *, allow_shrink: bool = False) -> int:
+    """``gkml build``: exit 0 when the site was published, 1 when it was not, 2 when
+    ``site_dir`` is not a folder a build may replace (``sitedir.site_target``)."""
+    target = site_target(site_dir, root)
+    if isinstance(target, Refusal):
+        REPORTERS["text"]([Finding(target.code, str(site_dir), params=target.params)], 0, lang, out)
+        return 2
     loaded = load_catalog(root)
     if loaded.findings:
         REPORTERS["text"](loaded.findings, loaded.files, lang, out)
@@ -63,11 +69,16 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
         err.write(f"{exc}\n")
         return 1
     catalog = loaded.catalog()
+    shrunk = None if allow_shrink else shrink(target, len(catalog.items))
+    if shrunk:
+        REPORTERS["text"]([Finding(shrunk.code, str(site_dir), params=shrunk.params)], 0, lang, out)
+        return 1
     work = work_dir(site_dir)
     pages = generate(loaded, work, extras)
     del loaded, extras  # the catalog's documents and marks are not needed any more
     _release_memory()
-    result = publish.build(work, site_dir, pages, lambda: download_data(catalog))
+    result = publish.build(work, target, pages, lambda: download_data(catalog),
+                           items_published=len(catalog.items))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(say(lang, "网站生成失败，原有网站保持不变。",

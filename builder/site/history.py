@@ -6,10 +6,11 @@ the date of their last modification on disk.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from builder.revision import run_git
 
 _RECORD = "\x1e"
 
@@ -31,11 +32,10 @@ def read_history(root: Path, files: list[str]) -> History:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(root), *args],
-                              capture_output=True, text=True, encoding="utf-8", check=False)
-    except OSError:  # git not installed
+        done = run_git(root, "-c", "core.quotePath=false", *args)
+    except OSError:  # git not installed, or the folder is gone
         return None
-    return done.stdout if done.returncode == 0 else None
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
 def _git_dates(root: Path) -> dict[str, str]:

@@ -26,6 +26,7 @@ from builder.site.docs import DOCS, write_docs
 from builder.site.layout import ITEMS, PROTO, PROTO_URL, Layout, merge_sitemap, prototype
 from builder.site.mkdocs import problems, start_mkdocs
 from builder.site.search_index import finish_index, search_entries
+from builder.site.sitedir import mark
 from builder.site.swap import clean_leftovers, locked, publishable, swap
 
 
@@ -42,7 +43,7 @@ class Result:
 
 def build(work: Path, site_dir: Path, pages: Mapping[str, str],
           data: Callable[[], Iterator[tuple[str, bytes]]] | None = None, *,
-          reference: bool = False) -> Result:
+          reference: bool = False, items_published: int = 0) -> Result:
     """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
     folder; swap it in only on success. ``data`` yields the data files (downloads).
 
@@ -72,6 +73,7 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
         clean_leftovers(site_dir)
         fresh = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}.building-", dir=site_dir.parent))
         try:
+            mark(fresh, items_published)  # first: a killed build's leftover is known as ours
             with start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh)) as running:
                 entries = search_entries(items, work / CONFIG) if items else []
                 log, _ = running.communicate()  # MkDocs' log, stderr into stdout

@@ -15,6 +15,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from builder.site.sitedir import is_marked
+
 
 @contextlib.contextmanager
 def locked(work: Path) -> Iterator[None]:
@@ -26,10 +28,12 @@ def locked(work: Path) -> Iterator[None]:
 
 
 def clean_leftovers(site_dir: Path) -> None:
-    """Remove half-built or set-aside folders of a run that was killed (we hold the lock)."""
+    """Remove half-built or set-aside folders of a run that was killed (we hold the lock):
+    only those carrying gkml's marker, never a clerk's folder that happens to share the name."""
     for pattern in (f"{site_dir.name}.building-*", f"{site_dir.name}.old-*"):
         for folder in site_dir.parent.glob(pattern):
-            shutil.rmtree(folder, ignore_errors=True)
+            if is_marked(folder):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def publishable(folder: Path) -> None:
