@@ -14,19 +14,22 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
 from builder import __version__, progress
 from builder.catalog import catalog_root, display_path, path_not_found, validate_catalog
+from builder.check.baseline import BaselineError, compare, load_baseline
 from builder.check.report import FORMATS as CHECK_FORMATS
-from builder.check.report import write_report
+from builder.check.report import as_data, min_score_gate, write_report
 from builder.check.rulebook import RulesError, load_rules
 from builder.check.score import check_path
 from builder.clerk.commands import add_commands as _add_clerk_commands
 from builder.clerk.init import add_command as _add_init
 from builder.findings import Finding, Lang, errors
+from builder.inspect.command import add_command as _add_inspect_command
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
 
@@ -83,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(c)
     c.set_defaults(run=cmd_codes)
     _add_check(sub)
-    _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk.py)
+    _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk/commands.py)
     _add_init(sub, _common)  # init (builder/clerk/init.py)
+    _add_inspect_command(sub, _common, _iso_date)
     _add_site(sub)
     return parser
 
@@ -154,6 +158,9 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="写入文件（xlsx 必须指定）/ write the report to FILE (required for xlsx)")
     k.add_argument("--min-score", type=int, metavar="N",
                    help="得分低于 N 时退出码为 1，供 CI 使用 / exit 1 when the score is below N")
+    k.add_argument("--baseline", type=Path, metavar="EARLIER.json",
+                   help="与先前的 JSON 报告比较：得分变化、已整改和新增的扣分 / compare with an earlier "
+                   "JSON report: score change, deductions fixed and new")
     k.add_argument("--at", metavar="REV",
                    help="考核某个 git 版本时的目录，不改动工作区 / "
                    "check the catalog as it was at a git revision")
@@ -196,6 +203,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(path_not_found(args.path).text(args.lang)[0] + "\n")
         return 2
     try:
+        earlier = load_baseline(args.baseline) if args.baseline else None
         result = check_path(args.path, load_rules(), args.date, args.at)
     except RulesError as exc:
         err.write(exc.text(args.lang) + "\n")
@@ -203,8 +211,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except RevisionError as exc:
         err.write(f"gkml：--at {args.at}：{exc}\n")
         return 2
+    except BaselineError as exc:
+        err.write(f"gkml：--baseline：{exc}\n")
+        return 2
+    if earlier is not None:
+        comparison = compare(as_data(result, args.lang), earlier, display_path(args.baseline))
+        result = replace(result, baseline=comparison)
     write_report(result, args.format, args.lang, args.output, out)
-    return 1 if args.min_score is not None and result.score < args.min_score else 0
+    return min_score_gate(result.score, args.min_score, args.lang, err)
+
 
 
 def _validate(paths: list[Path]) -> tuple[list[Finding], int]:

@@ -525,6 +525,17 @@ _CODES: tuple[Code, ...] = (
          "This file has errors and was not exported.",
          "运行 gkml validate 查看并修正后重新导出。",
          "Run gkml validate, fix it and export again."),
+    Code("inspect-column-absent", W, "表格缺少一栏", "table lacks a column",
+         "{table}没有“{label}”栏：{rows} 行都缺这一要素，{cost}。",
+         "{table} has no {label_en} column: all {rows} rows lack it; {cost_en}.",
+         "在公开的目录表中补上这一栏并逐行填写。",
+         "Add the column to the published table and fill it in on every row."),
+    Code("inspect-not-scored", E, "未能考核", "not scored",
+         "{name}的来源中没有可以考核的目录表，没有计分（不是 100 分）。",
+         "No catalog table could be read from {name}'s sources; it was not scored (this is not a 100).",
+         "查看同一来源的其他问题；请对方提供目录所在的网页、Excel、Word 或带文字层的 PDF。",
+         "See the other findings for these sources; ask for the catalog page, workbook, document or a PDF "
+         "with a text layer."),
 )
 
 CODES: Mapping[str, Code] = {c.code: c for c in _CODES}

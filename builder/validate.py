@@ -118,8 +118,13 @@ _ONLY_MARKS = re.compile(r"^[\s\-—–_/／\\.。…·、,，]+$")
 @functools.lru_cache(maxsize=1 << 16)  # the same few texts (主动公开, 县级, a subject) fill most items
 def is_placeholder(value: str) -> bool:
     """True for 同上, 无, '-', '——' and the like: values that say nothing."""
+    return is_placeholder_in(value, placeholders())
+
+
+def is_placeholder_in(value: str, words: frozenset[str]) -> bool:
+    """``is_placeholder`` against a given list (casefolded): a rule book's own ``placeholders``."""
     v = value.strip().rstrip("。.").strip()
-    return v.casefold() in placeholders() or bool(_ONLY_MARKS.match(value))
+    return v.casefold() in words or bool(_ONLY_MARKS.match(value))
 
 
 def _any_vague(texts: list[str]) -> bool:

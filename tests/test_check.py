@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from builder.check.result import NO_SUBJECT, CheckResult, Tally
 from builder.check.rulebook import RulesError, load_rules
-from builder.check.score import NO_SUBJECT, CheckResult, Tally, check_path
+from builder.check.score import check_path
 
 FIXTURES = Path(__file__).resolve().parent / "check_fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,7 +234,7 @@ def _broken_rules(tmp_path: Path, old: str, new: str) -> Path:
     ("  - id: content\n", "  - id: basis\n", "duplicate rule id 'basis'"),
     ("element: time_limit", "element: time_limits", "no such element"),
     ("- source: ogi-regulation", "- source: regulation", "not listed under sources"),
-    ("version: \"0.2.0\"", "version: 2", "is not of type 'string'"),
+    ("version: \"0.3.0\"", "version: 2", "is not of type 'string'"),
 ])
 def test_an_invalid_rule_book_is_refused(tmp_path: Path, old: str, new: str, says: str) -> None:
     path = _broken_rules(tmp_path, old, new)
@@ -256,5 +257,9 @@ def test_shipped_rule_book() -> None:
     assert "国办发〔2019〕54号" in by_element["audience"].citation()
     assert "国办发〔2017〕42号" in by_element["code"].citation()
     assert len(book.pilot_areas) == 9
-    # The founding sentence was not found in a public source, and the rule book says so.
-    assert book.scoring_basis[0].status == "unchecked" and "未在" in book.scoring_basis[0].note
+    # The scale is the 益阳 计分表's (official-format.md §d.3), read in the source.
+    assert book.scoring_basis[0].status == "checked" and "益阳" in book.scoring_basis[0].text()
+    assert "扣完为止" in book.scoring_basis[0].quote
+    assert "第二十六条" in by_element["time_limit"].short_citation()
+    assert book.empty_area.setting and not by_element["time_limit"].setting
+    assert book.unscored_in_tables == ("code",)

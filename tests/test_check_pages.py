@@ -11,8 +11,9 @@ from pathlib import Path
 import markdown
 import pytest
 
+from builder.check.result import CheckResult
 from builder.check.rulebook import load_rules
-from builder.check.score import CheckResult, check_path
+from builder.check.score import check_path
 from builder.site.check_pages import item_section, methodology_page, score_page
 from tests.test_check import lay
 
@@ -81,6 +82,14 @@ def test_score_page_tables_and_chart(result: CheckResult) -> None:
     assert f"<strong>得分 {result.score}</strong>" in page
 
 
+def test_score_page_splits_exemptions_by_status_and_names_items(result: CheckResult) -> None:
+    text = "".join(html_of(score_page(result)).text)
+    assert "豁免（不扣分）（3 条，免扣 2 分）" in text
+    assert "已过期的豁免（照常扣分）（1 条，扣 1 分）" in text
+    assert "登记不全的豁免（不生效，照常扣分）（1 条，扣 1 分）" in text
+    assert "规划编制 / 乡村建设规划许可证" in text  # CXGH-002's deduction names the item
+
+
 def test_score_page_links_items_when_asked(result: CheckResult) -> None:
     page = score_page(result, item_href=lambda code: f"../items/{code}/")
     assert '<a href="../items/CXGH-002/">CXGH-002</a>' in page
@@ -110,6 +119,10 @@ def test_methodology_page_cites_every_rule() -> None:
         assert f"{{#rule-{rule.id}}}" in page
         for c in rule.basis:
             assert c.text() in text
-    assert "未在任何已查阅的公开来源中找到" in text  # the founding sentence, honestly
+    assert "益阳市" in text and "扣分制，总分100分，扣完为止" in text  # the scale's real source
+    assert "创立文件" not in text.split("空白试点领域")[0]
+    settings = text.split("本规则手册自己的设定")[-1]
+    assert "不是法定分值" in settings and "事项编码" in settings
+    assert "已过期的豁免" in text and "照常扣分" in text
     assert all(name in text for name in book.pilot_areas)
     assert book.version in text and "同上" in text

@@ -59,7 +59,7 @@ def test_text_report(tmp_path: Path) -> None:
     out = run("check", "catalog", *DATE).out
     assert "得分 96/100" in out and "要素完整率 96.9% (126/130)" in out
     assert "catalog/cxgh/CXGH-004.yml:10" in out and "国办发〔2019〕54号" in out
-    assert "规则手册 0.2.0" in out.splitlines()[-1]
+    assert "规则手册 0.3.0" in out.splitlines()[-1]
     en = run("check", "catalog", *DATE, "--lang", "en").out
     assert en.startswith("Completeness check") and "score 96/100" in en
 
@@ -70,9 +70,21 @@ def test_csv_report_has_a_bom_and_a_row_per_deduction(tmp_path: Path) -> None:
     raw = (tmp_path / "score.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["事项编码", "领域", "文件"] and "规则手册" in rows[0]
+    head = rows[0]
+    assert head[:3] == ["事项编码", "事项名称", "领域"] and "规则手册" in head
     assert len(rows) == 1 + 4 + 2  # header, 4 deductions, 2 recommendations
-    assert rows[1][rows[0].index("扣分")] == "1"
+    assert rows[1][head.index("扣分")] == "1"
+    assert {r[head.index("得分")] for r in rows[1:]} == {"96"}  # the overall score on every row
+    assert {r[head.index("满分")] for r in rows[1:]} == {"100"}
+    by_item = {r[0]: r for r in rows[1:]}
+    assert by_item["CXGH-002"][1] == "规划编制 / 乡村建设规划许可证"
+
+
+def test_csv_report_of_a_clean_catalog_still_carries_the_score(tmp_path: Path) -> None:
+    lay(None, tmp_path / "catalog")
+    raw = run("check", "catalog", *DATE, "--format", "csv").out
+    rows = list(csv.reader(io.StringIO(raw.lstrip("\ufeff"))))
+    assert len(rows) == 2 and rows[1][rows[0].index("得分")] == "100"
 
 
 def test_xlsx_score_sheet(tmp_path: Path) -> None:
@@ -80,25 +92,100 @@ def test_xlsx_score_sheet(tmp_path: Path) -> None:
     assert run("check", "catalog", *DATE, "--format", "xlsx").code == 2  # needs --output
     assert run("check", "catalog", *DATE, "--format", "xlsx", "-o", "score.xlsx").code == 0
     wb = load_workbook(tmp_path / "score.xlsx")
-    assert wb.sheetnames == ["汇总", "扣分明细", "建议补充（不扣分）", "豁免（不扣分）"]
+    assert wb.sheetnames == ["汇总", "扣分明细", "建议补充（不扣分）", "豁免（不扣分）",
+                             "已过期的豁免（照常扣分）", "登记不全的豁免（不生效，照常扣分）"]
     summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True) if r and r[0]}
     assert summary["得分"] == 98 and summary["要素完整率"] == "98.6%"
-    assert len(list(wb["扣分明细"].iter_rows())) == 1 + 2
-    assert len(list(wb["豁免（不扣分）"].iter_rows())) == 1 + 5
+    assert summary["已过期的豁免（照常扣分）"] == "1 条，扣 1 分"
+    assert summary["豁免（不扣分）"] == "3 条，免扣 2 分"
+    deductions = list(wb["扣分明细"].iter_rows(values_only=True))
+    assert len(deductions) == 1 + 2 and deductions[0][1] == "事项名称"
+    assert deductions[1][1] == "环境监测 / 水质监测"
+    assert len(list(wb["豁免（不扣分）"].iter_rows())) == 1 + 3
+    expired = list(wb["已过期的豁免（照常扣分）"].iter_rows(values_only=True))
+    assert expired[1][0] == "HJBH-003" and expired[1][expired[0].index("照常扣分")] == 1
 
 
 def test_markdown_for_a_pull_request(tmp_path: Path) -> None:
     lay("single-missing", tmp_path / "catalog")
     out = run("check", "catalog", *DATE, "--format", "markdown").out
     assert out.startswith("### 完整性考核: 得分 **96** / 100")
-    assert "| CXGH-002 | catalog/cxgh/CXGH-002.yml:2 | 公开时限 | 1 |" in out
+    assert "| CXGH-002 | 规划编制 / 乡村建设规划许可证 | catalog/cxgh/CXGH-002.yml:2 | 公开时限 | 1 |" in out
     assert "<details><summary>分领域</summary>" in out and "<sub>" in out
 
 
 def test_min_score_gates_ci(tmp_path: Path) -> None:
     lay("single-missing", tmp_path / "catalog")  # scores 96
-    assert run("check", "catalog", *DATE, "--min-score", "96").code == 0
-    assert run("check", "catalog", *DATE, "--min-score", "97").code == 1
+    passed = run("check", "catalog", *DATE, "--min-score", "96")
+    assert passed.code == 0 and passed.err == ""
+    failed = run("check", "catalog", *DATE, "--min-score", "97")
+    assert failed.code == 1 and "得分 96 低于 --min-score 97" in failed.err
+    en = run("check", "catalog", *DATE, "--min-score", "97", "--lang", "en")
+    assert "score 96 is below --min-score 97" in en.err
+
+
+def test_every_report_names_the_item(tmp_path: Path) -> None:
+    lay("single-missing", tmp_path / "catalog")
+    assert "规划编制 / 乡村建设规划许可证" in run("check", "catalog", *DATE).out
+    data = report("catalog")
+    d = next(d for d in data["deductions"] if d["item"] == "CXGH-002")
+    assert (d["level1"], d["level2"], d["name"]) == ("规划编制", "乡村建设规划许可证",
+                                                     "规划编制 / 乡村建设规划许可证")
+
+
+def test_expired_exemptions_have_their_own_heading_and_count(tmp_path: Path) -> None:
+    lay("exemptions", tmp_path / "catalog")
+    out = run("check", "catalog", *DATE).out
+    assert "豁免（不扣分） (3 条，免扣 2 分)" in out
+    assert "已过期的豁免（照常扣分） (1 条，扣 1 分)" in out
+    assert "登记不全的豁免（不生效，照常扣分） (1 条，扣 1 分)" in out
+    in_force = out[out.index("豁免（不扣分）"):out.index("已过期的豁免")]
+    assert "HJBH-003" not in in_force  # the expired one is not listed as free
+    md = run("check", "catalog", *DATE, "--format", "markdown").out
+    assert "豁免（不扣分）：3 条，免扣 2 分；已过期的豁免（照常扣分）：1 条，扣 1 分" in md
+    data = report("catalog")
+    assert {x["item"]: x["charged"] for x in data["exemptions"]}["HJBH-003"] == 1
+
+
+def test_citations_name_the_clause_and_the_scale_cites_yiyang(tmp_path: Path) -> None:
+    lay("single-missing", tmp_path / "catalog")
+    data = report("catalog")
+    time_limit = next(d for d in data["deductions"] if d["element"] == "time_limit")
+    assert "《中华人民共和国政府信息公开条例》（国务院令第711号）第二十六条" in time_limit["basis"]
+    assert "益阳市" in data["scoring_basis"] and "计分表第7项" in data["scoring_basis"]
+    assert "创立文件" not in data["scoring_basis"]
+    text = run("check", "catalog", *DATE).out
+    assert "《中华人民共和国政府信息公开条例》第二十六条" in text  # the short form names the clause too
+
+
+def test_local_settings_are_labelled_as_such(tmp_path: Path) -> None:
+    (lay(None, tmp_path / "catalog") / "ggfl" / "GGFL-001.yml").unlink()  # an empty pilot area
+    data = report("catalog")
+    empty = [d for d in data["deductions"] if d["reason"] == "empty-area"]
+    assert empty and all(d["basis"].startswith("本规则手册设定的分值（非法定）") for d in empty)
+    rule = next(r for r in data["rules"] if r["id"] == "area-empty")
+    assert "不是法定分值" in rule["setting"]
+    assert all("setting" not in r for r in data["rules"] if r["id"] != "area-empty")
+
+
+def test_baseline_shows_the_score_change_and_what_was_fixed(tmp_path: Path) -> None:
+    lay("single-missing", tmp_path / "catalog")
+    assert run("check", "catalog", *DATE, "--format", "json", "-o", "before.json").code == 0
+    item = tmp_path / "catalog" / "cxgh" / "CXGH-002.yml"
+    item.write_text(item.read_text(encoding="utf-8") + "time_limit: 20个工作日内\n", encoding="utf-8")
+    other = tmp_path / "catalog" / "ggfl" / "GGFL-001.yml"
+    other.write_text("".join(line for line in other.read_text(encoding="utf-8").splitlines(True)
+                             if not line.startswith("audience:")), encoding="utf-8")
+    data = report("catalog", "--baseline", "before.json")
+    base = data["baseline"]
+    assert (base["score"], data["score"], base["change"]) == (96, 96, 0)
+    assert [(d["item"], d["element"]) for d in base["fixed"]] == [("CXGH-002", "time_limit")]
+    assert [(d["item"], d["element"]) for d in base["new"]] == [("GGFL-001", "audience")]
+    jsonschema.validate(data, SCHEMA, format_checker=jsonschema.FormatChecker())
+    text = run("check", "catalog", *DATE, "--baseline", "before.json").out
+    assert "与先前考核比较" in text and "已整改 1 条" in text
+    bad = run("check", "catalog", *DATE, "--baseline", "nowhere.json")
+    assert bad.code == 2 and "nowhere.json" in bad.err and "Traceback" not in bad.err
 
 
 def test_usage_errors(tmp_path: Path) -> None:

@@ -14,18 +14,17 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from builder import markup
+from builder.check.result import NO_SUBJECT, CheckResult, Deduction, Exemption, Tally, element_label
 from builder.check.rulebook import MISSING_LABELS
-from builder.check.score import NO_SUBJECT, CheckResult, Deduction, Exemption, Tally, element_label
 from builder.findings import Lang
 from builder.textsafe import terminal
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
+    pass
 
 _WORDS: dict[str, tuple[str, str]] = {
     "title": ("完整性考核", "Completeness check"), "date": ("考核日期", "check date"),
@@ -38,6 +37,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     "where": ("位置", "where"), "deductions": ("扣分明细", "Deductions"),
     "advisories": ("建议补充（不扣分）", "Recommended, not scored"),
     "exemptions": ("豁免（不扣分）", "Exemptions (no points)"),
+    "exemptions_expired": ("已过期的豁免（照常扣分）", "Expired exemptions (points counted)"),
+    "exemptions_invalid": ("登记不全的豁免（不生效，照常扣分）",
+                           "Void exemptions (incomplete; points counted)"),
+    "name": ("事项名称", "item name"), "charged": ("照常扣分", "points counted"),
+    "count_points": ("{n} 条，扣 {p} 分", "{n}, {p} points"),
+    "count_waived": ("{n} 条，免扣 {p} 分", "{n}, {p} points waived"),
+    "baseline": ("与先前考核比较", "Compared with the earlier report"),
+    "baseline_line": ("{file}（考核日期 {date}）：得分 {then} → {now}（{change:+d}）；"
+                      "已整改 {fixed} 条，新增 {new} 条",
+                      "{file} (dated {date}): score {then} → {now} ({change:+d}); {fixed} fixed, {new} new"),
+    "fixed": ("已整改", "fixed"), "new": ("新增", "new"), "change": ("变化", "change"),
     "by_area": ("分领域", "By area"), "by_subject": ("分公开主体", "By subject"),
     "none": ("无。", "None."), "expected": ("应有要素", "expected"), "present": ("已有要素", "present"),
     "exempt_reason": ("豁免理由", "reason"), "approved_by": ("批准人", "approved by"),
@@ -79,36 +89,65 @@ def md(value: object) -> str:
 
 # ---- data rows shared by every format -------------------------------------------------------
 
-def _deduction_row(d: Deduction, lang: Lang) -> list[object]:
-    return [d.item or "", d.area, d.file, d.line, d.column, element_label(d.element, lang), d.element,
-            d.rule, word(d.severity.value, lang), d.points, reason_label(d.reason, lang), d.basis]
+def where(d: Deduction, lang: Lang = "zh") -> str:
+    """file:line for a catalog file; source｜table｜序号 3 for a row of a published table; the area's
+    file (or the sources) alone for an empty area."""
+    if d.reason == "empty-area":
+        return d.file
+    if not d.table:
+        return f"{d.file}:{d.line}"
+    return f"{d.file}｜{d.table}｜{'no.' if lang == 'en' else '序号'} {d.row}"
 
 
-def _deduction_head(lang: Lang) -> list[str]:
-    return [word(k, lang) for k in ("item", "area", "file", "line", "column", "element", "key", "rule",
-                                    "severity", "points", "reason", "basis")]
+def deduction_row(d: Deduction, lang: Lang) -> list[object]:
+    return [d.item or "", d.name, d.area, d.file, d.line, d.column, element_label(d.element, lang),
+            d.element, d.rule, word(d.severity.value, lang), d.points, reason_label(d.reason, lang),
+            d.basis]
 
 
-def _tally_head(first: str, lang: Lang) -> list[str]:
+def deduction_head(lang: Lang) -> list[str]:
+    return [word(k, lang) for k in ("item", "name", "area", "file", "line", "column", "element", "key",
+                                    "rule", "severity", "points", "reason", "basis")]
+
+
+EXEMPTION_GROUPS = (("in_force", "exemptions"), ("expired", "exemptions_expired"),
+                    ("invalid", "exemptions_invalid"))
+"""Exemptions by status, each under its own heading: only those in force save points."""
+
+
+def exemption_groups(r: CheckResult) -> list[tuple[str, list[Exemption]]]:
+    """(heading key, exemptions) for each status that has any."""
+    return [(key, rows) for status, key in EXEMPTION_GROUPS
+            if (rows := [x for x in r.exemptions if x.status == status])]
+
+
+def exemption_count(key: str, rows: Sequence[Exemption], lang: Lang) -> str:
+    """"2 条，免扣 3 分" for those in force, "1 条，扣 1 分" for the others."""
+    if key == "exemptions":
+        return word("count_waived", lang).format(n=len(rows), p=sum(x.waived for x in rows))
+    return word("count_points", lang).format(n=len(rows), p=sum(x.charged for x in rows))
+
+
+def tally_head(first: str, lang: Lang) -> list[str]:
     return [word(k, lang) for k in (first, "items", "score", "points", "rate", "present", "expected")]
 
 
-def _tally_row(t: Tally, lang: Lang, subject: bool = False) -> list[object]:
+def tally_row(t: Tally, lang: Lang, subject: bool = False) -> list[object]:
     name = subject_label(t.name, lang) if subject else t.name
     return [name, t.items, t.score, t.points, percent(t.rate), t.present, t.expected]
 
 
-def _exemption_head(lang: Lang) -> list[str]:
+def exemption_head(lang: Lang) -> list[str]:
     return [word(k, lang) for k in ("item", "area", "file", "line", "element", "exempt_reason",
-                                    "approved_by", "until", "status", "waived")]
+                                    "approved_by", "until", "status", "waived", "charged")]
 
 
-def _exemption_row(x: Exemption, lang: Lang) -> list[object]:
+def exemption_row(x: Exemption, lang: Lang) -> list[object]:
     return [x.item, x.area, x.file, x.line, element_label(x.element, lang) if x.element else "",
-            x.reason, x.approved_by, x.until, word(x.status, lang), x.waived]
+            x.reason, x.approved_by, x.until, word(x.status, lang), x.waived, x.charged]
 
 
-def _stamp_pairs(r: CheckResult, lang: Lang) -> list[tuple[str, str]]:
+def stamp_pairs(r: CheckResult, lang: Lang) -> list[tuple[str, str]]:
     s = r.stamp
     commit = (s.commit or "—") + (word("dirty", lang) if s.dirty else "")
     return [(word("date", lang), r.date), (word("commit", lang), commit),
@@ -131,7 +170,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+def text_table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     cells = [[str(c) for c in head], *([str(c) for c in row] for row in rows)]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(head))]
     return ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -140,30 +179,61 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
 
 def text(r: CheckResult, lang: Lang) -> str:
     lines = [f"{word('title', lang)}: {r.jurisdiction} ({word('date', lang)} {r.date})",
-             _headline(r, lang), ""]
+             _headline(r, lang), "", *_baseline_text(r, lang)]
     sections: list[tuple[str, Sequence[Any], Callable[[], list[str]]]] = [
-        ("deductions", r.deductions, lambda: _table(
-            [word(k, lang) for k in ("where", "item", "element", "points", "reason", "basis")],
-            ([f"{d.file}:{d.line}", d.item or d.area, element_label(d.element, lang), d.points,
+        ("deductions", r.deductions, lambda: text_table(
+            [word(k, lang) for k in ("where", "item", "name", "element", "rule", "points", "reason",
+                                     "basis")],
+            ([where(d, lang), d.item or d.area, d.name, element_label(d.element, lang), d.rule, d.points,
               reason_label(d.reason, lang), _short_basis(r, d)] for d in r.deductions))),
-        ("advisories", r.advisories, lambda: _table(
-            [word(k, lang) for k in ("where", "item", "element", "reason")],
-            ([f"{d.file}:{d.line}", d.item or "", element_label(d.element, lang),
+        ("advisories", r.advisories, lambda: text_table(
+            [word(k, lang) for k in ("where", "item", "name", "element", "reason")],
+            ([where(d, lang), d.item or "", d.name, element_label(d.element, lang),
               reason_label(d.reason, lang)] for d in r.advisories))),
-        ("exemptions", r.exemptions, lambda: _table(
-            _exemption_head(lang)[:1] + _exemption_head(lang)[4:],
-            (row[:1] + row[4:] for row in (_exemption_row(x, lang) for x in r.exemptions)))),
-        ("by_area", r.areas, lambda: _table(_tally_head("area", lang),
-                                            (_tally_row(t, lang) for t in r.areas))),
-        ("by_subject", r.subjects, lambda: _table(_tally_head("subject", lang),
-                                                  (_tally_row(t, lang, True) for t in r.subjects))),
+        ("by_area", r.areas, lambda: text_table(tally_head("area", lang),
+                                            (tally_row(t, lang) for t in r.areas))),
+        ("by_subject", r.subjects, lambda: text_table(tally_head("subject", lang),
+                                                  (tally_row(t, lang, True) for t in r.subjects))),
     ]
-    for key, rows, render in sections:
-        lines.append(f"{word(key, lang)} ({len(rows)})")
-        lines += render() if rows else [f"  {word('none', lang)}"]
-        lines.append("")
-    lines.append(" · ".join(f"{k} {v}" for k, v in _stamp_pairs(r, lang)))
+    for key, rows, render in sections[:2]:
+        lines += _text_section(word(key, lang), rows, render, lang)
+    for key, group in exemption_groups(r):
+        lines += [f"{word(key, lang)} ({exemption_count(key, group, lang)})", *text_table(
+            exemption_head(lang)[:1] + exemption_head(lang)[4:],
+            (row[:1] + row[4:] for row in (exemption_row(x, lang) for x in group))), ""]
+    for key, rows, render in sections[2:]:
+        lines += _text_section(word(key, lang), rows, render, lang)
+    lines.append(" · ".join(f"{k} {v}" for k, v in stamp_pairs(r, lang)))
     return terminal("\n".join(lines)) + "\n"  # for a terminal: no catalog text may drive it
+
+
+def _baseline_text(r: CheckResult, lang: Lang) -> list[str]:
+    if r.baseline is None:
+        return []
+    return [f"{word('baseline', lang)}: {baseline_line(r, lang)}",
+            *text_table([word(k, lang) for k in ("change", "item", "name", "element", "points")],
+                    baseline_rows(r, lang)), ""]
+
+
+def baseline_line(r: CheckResult, lang: Lang) -> str:
+    c = r.baseline
+    assert c is not None
+    return word("baseline_line", lang).format(file=c.file, date=c.date, then=c.score, now=r.score,
+                                              change=c.change, fixed=len(c.fixed), new=len(c.new))
+
+
+def baseline_rows(r: CheckResult, lang: Lang = "zh") -> list[list[object]]:
+    """One row per deduction fixed or new: change, item, name, element, points."""
+    c = r.baseline
+    assert c is not None
+    return [[word(kind, lang), d.get("item") or d.get("area", ""), d.get("name", ""),
+             d.get("label", ""), d.get("points", "")]
+            for kind, rows in (("fixed", c.fixed), ("new", c.new)) for d in rows]
+
+
+def _text_section(title: str, rows: Sequence[Any], render: Callable[[], list[str]], lang: Lang
+                  ) -> list[str]:
+    return [f"{title} ({len(rows)})", *(render() if rows else [f"  {word('none', lang)}"]), ""]
 
 
 def _short_basis(r: CheckResult, d: Deduction) -> str:
@@ -180,32 +250,38 @@ def as_data(r: CheckResult, lang: Lang = "zh") -> dict[str, Any]:
         "jurisdiction": r.jurisdiction, "date": r.date, "score": t.score, "scale": t.scale,
         "rate": t.rate, "points": t.points, "items": t.items, "expected": t.expected,
         "present": t.present,
-        "deductions": [_deduction_data(d, lang) for d in r.deductions],
-        "advisories": [_deduction_data(d, lang) for d in r.advisories],
+        "deductions": [deduction_data(d, lang) for d in r.deductions],
+        "advisories": [deduction_data(d, lang) for d in r.advisories],
         "exemptions": [_exemption_data(x, lang) for x in r.exemptions],
+        "scoring_basis": "；".join(c.text() for c in r.rules.scoring_basis),
         "areas": _keyed(r.areas),
         "subjects": _keyed(r.subjects),
         "rules": [{"id": x.id, "element": x.element, "label": element_label(x.element, lang),
                    "points": x.points, "severity": x.severity.value,
-                   "requirement": x.describe(lang), "basis": x.citation()}
+                   "requirement": x.describe(lang), "basis": x.citation(),
+                   **({"setting": x.explain_setting(lang)} if x.setting else {})}
                   for x in (*r.rules.rules, r.rules.empty_area)],
         "stamp": {"commit": r.stamp.commit, "dirty": r.stamp.dirty,
                   "catalog_sha256": r.stamp.catalog_sha256, "rules_version": r.stamp.rules_version,
                   "rules_sha256": r.stamp.rules_sha256, "tool_version": r.stamp.tool_version,
                   "generated_at": r.stamp.generated_at},
+        **({"baseline": r.baseline.as_data()} if r.baseline else {}),
     }
 
 
-def _deduction_data(d: Deduction, lang: Lang) -> dict[str, Any]:
-    return {"item": d.item, "area": d.area, "file": d.file, "line": d.line, "column": d.column,
+def deduction_data(d: Deduction, lang: Lang) -> dict[str, Any]:
+    return {"item": d.item, "name": d.name, "level1": d.level1, "level2": d.level2, "area": d.area,
+            "file": d.file, "line": d.line, "column": d.column,
             "element": d.element, "label": element_label(d.element, lang), "rule": d.rule,
-            "points": d.points, "severity": d.severity.value, "reason": d.reason, "basis": d.basis}
+            "points": d.points, "severity": d.severity.value, "reason": d.reason, "basis": d.basis,
+            **({"source": d.file, "table": d.table, "row": d.row} if d.table else {})}
 
 
 def _exemption_data(x: Exemption, lang: Lang) -> dict[str, Any]:
     return {"item": x.item, "area": x.area, "file": x.file, "line": x.line, "element": x.element,
             "label": element_label(x.element, lang) if x.element else "", "reason": x.reason,
-            "approved_by": x.approved_by, "until": x.until, "status": x.status, "waived": x.waived}
+            "approved_by": x.approved_by, "until": x.until, "status": x.status, "waived": x.waived,
+            "charged": x.charged}
 
 
 def _keyed(tallies: Sequence[Tally]) -> dict[str, dict[str, Any]]:
@@ -226,66 +302,24 @@ def json_report(r: CheckResult, lang: Lang) -> str:
 # ---- CSV and XLSX ---------------------------------------------------------------------------
 
 def csv_report(r: CheckResult, lang: Lang) -> str:
-    """One row per deduction (then each recommendation), the stamp on every row; BOM for Excel."""
+    """One row per deduction (then each recommendation), the overall score and the stamp on every
+    row, so that any row cut out of the file still says what it belongs to; BOM for Excel.
+    A catalog without deductions still gets one row, carrying the score."""
     from builder.tables import csv_cell  # late: tables needs openpyxl, ~100 ms to import
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    stamp = _stamp_pairs(r, lang)
-    writer.writerow([csv_cell(c) for c in _deduction_head(lang) + [k for k, _ in stamp]])
-    for d in (*r.deductions, *r.advisories):
-        writer.writerow([csv_cell(c) for c in _deduction_row(d, lang) + [v for _, v in stamp]])
+    stamp = _summary_pairs(r, lang) + stamp_pairs(r, lang)
+    writer.writerow([csv_cell(c) for c in deduction_head(lang) + [k for k, _ in stamp]])
+    rows = [deduction_row(d, lang) for d in (*r.deductions, *r.advisories)]
+    for row in rows or [[""] * len(deduction_head(lang))]:
+        writer.writerow([csv_cell(c) for c in row + [v for _, v in stamp]])
     return "\ufeff" + buf.getvalue()
 
 
-def xlsx_report(r: CheckResult, lang: Lang) -> bytes:
-    """The 计分表: a summary sheet, then a sheet each for deductions, recommendations, exemptions."""
-    from openpyxl import Workbook  # late: only the xlsx report needs it
-
-    wb = Workbook()
-    summary = wb.active
-    assert summary is not None  # a new workbook always has its first sheet
-    summary.title = word("summary", lang)
-    _summary_sheet(summary, r, lang)
-    for key, head, rows in (
-            ("deductions", _deduction_head(lang), [_deduction_row(d, lang) for d in r.deductions]),
-            ("advisories", _deduction_head(lang), [_deduction_row(d, lang) for d in r.advisories]),
-            ("exemptions", _exemption_head(lang), [_exemption_row(x, lang) for x in r.exemptions])):
-        _sheet(wb.create_sheet(word(key, lang)[:31]), head, rows)
-    wb.properties.creator = f"gkml {r.stamp.tool_version}"
-    wb.properties.created = datetime.fromisoformat(r.stamp.generated_at.replace("Z", "+00:00")
-                                                   ).replace(tzinfo=None)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _summary_sheet(ws: Worksheet, r: CheckResult, lang: Lang) -> None:
-    from builder.tables import xlsx_cell
+def _summary_pairs(r: CheckResult, lang: Lang) -> list[tuple[str, object]]:
     t = r.total
-    rows: list[Sequence[object]] = [
-        [word("jurisdiction", lang), r.jurisdiction], [word("score", lang), t.score],
-        [word("scale", lang), t.scale], [word("points", lang), t.points],
-        [word("rate", lang), percent(t.rate)], [word("items", lang), t.items],
-        [word("present", lang), t.present], [word("expected", lang), t.expected],
-        *([k, v] for k, v in _stamp_pairs(r, lang)), [],
-        [word("by_area", lang)], _tally_head("area", lang), *(_tally_row(a, lang) for a in r.areas), [],
-        [word("by_subject", lang)], _tally_head("subject", lang),
-        *(_tally_row(s, lang, True) for s in r.subjects)]
-    for row in rows:
-        bold = bool(row) and row[0] in (word("by_area", lang), word("by_subject", lang))
-        ws.append([xlsx_cell(ws, v, **({"font": _bold()} if bold else {})) for v in row])
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 40
-
-
-def _sheet(ws: Worksheet, head: list[str], rows: list[list[object]]) -> None:
-    from builder.tables import xlsx_cell
-    ws.append([xlsx_cell(ws, h, font=_bold()) for h in head])
-    for row in rows:
-        ws.append([xlsx_cell(ws, v) for v in row])
-    ws.freeze_panes = "A2"
-    for i, _ in enumerate(head):
-        ws.column_dimensions[chr(ord("A") + i)].width = 14 if i != 2 else 32
+    return [(word("jurisdiction", lang), r.jurisdiction), (word("score", lang), t.score),
+            (word("scale", lang), t.scale), (word("rate", lang), percent(t.rate))]
 
 
 # ---- Markdown (a pull-request comment) -------------------------------------------------------
@@ -294,20 +328,27 @@ def markdown(r: CheckResult, lang: Lang) -> str:
     t = r.total
     out = [f"### {word('title', lang)}: {word('score', lang)} **{t.score}** / {t.scale}", "",
            md(_headline(r, lang)) + f" · {word('date', lang)} {r.date}", ""]
-    out += md_table([word(k, lang) for k in ("item", "where", "element", "points", "reason", "basis")],
-                     [[d.item or d.area, f"{d.file}:{d.line}", element_label(d.element, lang), d.points,
-                       reason_label(d.reason, lang), d.basis] for d in r.deductions[:MARKDOWN_ROWS]]
+    out += md_table([word(k, lang) for k in ("item", "name", "where", "element", "points", "reason",
+                                             "basis")],
+                     [[d.item or d.area, d.name, where(d, lang), element_label(d.element, lang),
+                       d.points, reason_label(d.reason, lang), d.basis]
+                      for d in r.deductions[:MARKDOWN_ROWS]]
                      ) if r.deductions else [f"{word('deductions', lang)}: {word('none', lang)}"]
     if len(r.deductions) > MARKDOWN_ROWS:
         out += ["", word("more", lang).format(n=len(r.deductions) - MARKDOWN_ROWS)]
-    for key, rows in (("by_area", [_tally_row(a, lang) for a in r.areas]),
-                      ("by_subject", [_tally_row(s, lang, True) for s in r.subjects])):
-        head = _tally_head("area" if key == "by_area" else "subject", lang)
+    if r.baseline is not None:
+        out += ["", f"**{word('baseline', lang)}**: {md(baseline_line(r, lang))}", "",
+                *md_table([word(k, lang) for k in ("change", "item", "name", "element", "points")],
+                          baseline_rows(r, lang)[:MARKDOWN_ROWS])]
+    for key, rows in (("by_area", [tally_row(a, lang) for a in r.areas]),
+                      ("by_subject", [tally_row(s, lang, True) for s in r.subjects])):
+        head = tally_head("area" if key == "by_area" else "subject", lang)
         out += ["", f"<details><summary>{word(key, lang)}</summary>", "", *md_table(head, rows),
                 "", "</details>"]
-    if r.exemptions:
-        out += ["", f"{word('exemptions', lang)}: {len(r.exemptions)}"]
-    stamp = " · ".join(f"{k} {v}" for k, v in _stamp_pairs(r, lang))
+    groups = exemption_groups(r)
+    if groups:
+        out += ["", "；".join(f"{word(k, lang)}：{exemption_count(k, g, lang)}" for k, g in groups)]
+    stamp = " · ".join(f"{k} {v}" for k, v in stamp_pairs(r, lang))
     return "\n".join([*out, "", f"<sub>{md(stamp)}</sub>"]) + "\n"
 
 
@@ -325,6 +366,8 @@ FORMATS = (*TEXT_REPORTERS, "xlsx")
 def write_report(r: CheckResult, fmt: str, lang: Lang, output: Path | None, out: TextIO) -> None:
     """The report in ``fmt`` to ``output`` (or ``out``); xlsx needs a file."""
     if fmt == "xlsx":
+        from builder.check.xlsx import xlsx_report  # late: openpyxl
+
         assert output is not None, "the CLI asks for --output before this"
         output.write_bytes(xlsx_report(r, lang))
     elif output is None:
@@ -333,7 +376,11 @@ def write_report(r: CheckResult, fmt: str, lang: Lang, output: Path | None, out:
         output.write_text(TEXT_REPORTERS[fmt](r, lang), encoding="utf-8", newline="")
 
 
-def _bold() -> Any:
-    from openpyxl.styles import Font
-
-    return Font(bold=True)
+def min_score_gate(score: int, minimum: int | None, lang: Lang, err: TextIO, who: str = "") -> int:
+    """Exit 1, saying why on stderr, when ``score`` is below ``--min-score``; else 0."""
+    if minimum is None or score >= minimum:
+        return 0
+    who = f"{who} " if who else ""
+    err.write(f"gkml: {who}score {score} is below --min-score {minimum}\n" if lang == "en"
+              else f"gkml：{who}得分 {score} 低于 --min-score {minimum} 的要求\n")
+    return 1

@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from builder.catalog import display_path
 from builder.fastschema import compile_schema
 from builder.findings import Lang, Severity
 from builder.load import Document, json_path, parse_bytes
-from builder.validate import raw_schema
+from builder.validate import is_placeholder_in, raw_schema
 
 RULES_FILE = resources.schema_dir() / "rules.yml"
 RULES_SCHEMA = resources.schema_dir() / "rules.schema.json"
@@ -30,6 +31,7 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "partly": ("部分核实", "partly checked"),
     "unchecked": ("未核实", "not checked"),
 }
+LOCAL_SETTING = ("本规则手册设定的分值（非法定）", "this rule book's own setting, not law")
 MISSING_LABELS: dict[str, tuple[str, str]] = {
     "absent": ("没有这个键", "key absent"),
     "null-value": ("空值", "no value"),
@@ -38,6 +40,7 @@ MISSING_LABELS: dict[str, tuple[str, str]] = {
     "placeholder": ("占位词（如 无、同上）", "a placeholder (无, 同上, …)"),
     "unparseable": ("文件无法解析", "file could not be parsed"),
     "empty-area": ("领域内没有事项", "no item in the area"),
+    "no-column": ("表格没有这一栏", "the table has no such column"),
 }
 
 
@@ -74,14 +77,17 @@ class Citation:
     def text(self) -> str:
         """《国务院办公厅关于…的指导意见》（国办发〔2019〕54号）第二十六条: the form inspectors cite."""
         if not self.number:
-            return self.title + self.article
+            return (f"{self.issuer}《{self.title}》" if self.issuer else self.title) + self.article
         # Chinese titles of the 关于… form carry their issuer inside the brackets.
         doc = (f"《{self.issuer}{self.title}》" if self.title.startswith("关于")
                else f"{self.issuer}《{self.title}》")
         return f"{doc}（{self.number}）{self.article}"
 
     def short(self) -> str:
-        return (self.number or self.title) + self.article
+        """国办发〔2019〕54号, or 《中华人民共和国政府信息公开条例》第二十六条 when a clause is cited."""
+        if self.article:
+            return f"《{self.title}》{self.article}"
+        return self.number or self.title
 
     def explain(self, lang: Lang) -> str:
         return (self.note_en or self.note) if lang == "en" else self.note
@@ -98,16 +104,23 @@ class Rule:
     requirement: str
     requirement_en: str
     basis: tuple[Citation, ...]
+    setting: str = ""
+    """Why the points are this rule book's own choice and not law; '' when they rest on the basis."""
+    setting_en: str = ""
 
     @property
     def path(self) -> tuple[str, ...]:
         return tuple(self.element.split(".")) if self.element else ()
 
     def citation(self) -> str:
-        return "；".join(c.text() for c in self.basis)
+        """The basis as cited in a deduction; a local setting says so first, so it is never read as law."""
+        return "；".join([*([LOCAL_SETTING[0]] if self.setting else []), *(c.text() for c in self.basis)])
 
     def short_citation(self) -> str:
-        return "；".join(c.short() for c in self.basis)
+        return "；".join([*([LOCAL_SETTING[0]] if self.setting else []), *(c.short() for c in self.basis)])
+
+    def explain_setting(self, lang: Lang) -> str:
+        return (self.setting_en or self.setting) if lang == "en" else self.setting
 
     def describe(self, lang: Lang) -> str:
         return self.requirement_en if lang == "en" else self.requirement
@@ -127,6 +140,18 @@ class RuleBook:
     empty_area: Rule
     pilot_areas: tuple[str, ...]
     """The pilot areas by name: the `name`s of the catalog's _area.yml files."""
+    unscored_in_tables: tuple[str, ...] = ()
+    """Elements a published table is not marked down for lacking (gkml inspect): a local setting."""
+    unscored_note: tuple[str, str] = ("", "")
+    """Why, in Chinese and English."""
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(p.casefold() for p in self.placeholders)
+
+    def is_placeholder(self, value: str) -> bool:
+        """Whether ``value`` is one of this rule book's placeholders (the list the 考核方法 page prints)."""
+        return is_placeholder_in(value, self._words)
 
 
 def load_rules(path: Path = RULES_FILE) -> RuleBook:
@@ -171,6 +196,11 @@ def _reference_problems(doc: Document) -> Iterator[str]:
         if not _known_element(rule["element"]):
             yield _at(doc, ("rules", i, "element"),
                       f"事项格式中没有这个要素 / no such element in item.schema.json: {rule['element']!r}")
+    elements = {r["element"] for r in data["rules"]}
+    for i, element in enumerate(data.get("published_tables", {}).get("unscored", [])):
+        if element not in elements:
+            yield _at(doc, ("published_tables", "unscored", i),
+                      f"没有这个要素的规则 / no rule for element {element!r}")
     for path, citation in _citations(data):
         if citation["source"] not in data["sources"]:
             yield _at(doc, (*path, "source"),
@@ -205,13 +235,16 @@ def _build(data: dict[str, Any], file: str, sha256: str) -> RuleBook:
         rules=tuple(_rule(r, sources) for r in data["rules"]),
         empty_area=_rule({**area, "element": "", "missing": []}, sources),
         pilot_areas=tuple(area["areas"]),
+        unscored_in_tables=tuple(data.get("published_tables", {}).get("unscored", ())),
+        unscored_note=(data.get("published_tables", {}).get("note", ""),
+                       data.get("published_tables", {}).get("note_en", "")),
     )
 
 
 def _rule(raw: dict[str, Any], sources: dict[str, dict[str, str]]) -> Rule:
     return Rule(raw["id"], raw["element"], raw["points"], Severity(raw["severity"]),
                 frozenset(raw["missing"]), raw["requirement"], raw["requirement_en"],
-                _basis(raw["basis"], sources))
+                _basis(raw["basis"], sources), raw.get("setting", ""), raw.get("setting_en", ""))
 
 
 def _basis(raw: list[dict[str, str]], sources: dict[str, dict[str, str]]) -> tuple[Citation, ...]:

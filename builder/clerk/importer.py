@@ -30,6 +30,7 @@ from builder.clerk.fmt import dumps
 from builder.clerk.new import SCHEMA_LINE, Codes, Context, area_of_code, codes_for, find_area, read_context
 from builder.clerk.rows import RowReader, known_channels
 from builder.clerk.sheets import (
+    ELEMENT_COLUMNS,
     HEADER_SCAN,
     Grid,
     Layout,
@@ -48,14 +49,9 @@ from builder.safefile import Refused, entry_kind, refusal, write_text
 from builder.validate import schema
 
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_EXPECTED = (  # element → the column kinds that can supply it
-    ("columns", ("level1",)), ("columns", ("level2",)), ("content", ("content",)),
-    ("basis", ("basis",)), ("time_limit", ("time_limit",)), ("subject", ("subject",)),
-    ("method", ("method", "method_active", "method_request")),
-    ("channels", ("channels", "channel_tick")),
-    ("audience", ("audience", "audience_all", "audience_group")),
-    ("levels", ("levels", "level_tick")),
-)
+_EXPECTED = tuple((element.split(".")[0], kinds) for element, kinds in ELEMENT_COLUMNS.items()
+                  if element not in ("code", "notes"))
+"""The columns an import expects (an item's code is made when missing; notes are optional)."""
 
 
 @dataclass

@@ -232,6 +232,17 @@ class Layout:
         return any(f.kind in kinds for f in self.fields)
 
 
+ELEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("code",), "columns.level1": ("level1",), "columns.level2": ("level2",),
+    "content": ("content",), "basis": ("basis",), "time_limit": ("time_limit",),
+    "subject": ("subject",), "method": ("method", "method_active", "method_request"),
+    "channels": ("channels", "channel_tick"),
+    "audience": ("audience", "audience_all", "audience_group"),
+    "levels": ("levels", "level_tick"), "notes": ("notes", "extra"),
+}
+"""Element (dotted item key) → the column kinds that can supply it: what gkml import reads and
+what gkml inspect looks for in a published table."""
+
 _NOTE = re.compile(r"[（(][^（）()]*[）)]|【[^】]*】")
 _TOP = (  # (pattern on the normalised header text, kind); the first match wins
     (r"^序号|^编号$", "number"), (r"事项编[码号]|事项代码|^编码", "code"),

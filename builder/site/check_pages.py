@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from builder.check.report import percent, reason_label, subject_label, word
-from builder.check.rulebook import MISSING_LABELS, STATUS_LABELS, Citation, Rule, RuleBook
-from builder.check.score import CheckResult, Deduction, Exemption, Tally, element_label
+from builder.check.report import (
+    baseline_line,
+    baseline_rows,
+    exemption_count,
+    exemption_groups,
+    percent,
+    reason_label,
+    subject_label,
+    where,
+    word,
+)
+from builder.check.result import CheckResult, Deduction, Exemption, Tally, element_label
+from builder.check.rulebook import LOCAL_SETTING, MISSING_LABELS, STATUS_LABELS, Citation, Rule, RuleBook
 from builder.markup import Cell, Head, anchor, attrs, front_matter, table, text
 
 _CSS = "gkml-table gkml-check"
@@ -39,18 +49,32 @@ def score_page(result: CheckResult, *, item_href: ItemHref | None = None) -> str
         _tally_table(result.areas, "area", "by-area"),
         "## 各公开主体得分 {#by-subject}\n",
         _tally_table(result.subjects, "subject", "by-subject"),
+        *_baseline(result),
         "## 扣分明细 {#deductions}\n",
         _deductions(result.deductions, "deductions", item_href) or "没有扣分。\n",
     ]
-    if result.exemptions:
+    groups = exemption_groups(result)
+    if groups:
         parts += ["## 豁免 {#exemptions}\n",
-                  "下列要素经批准不适用，有效期内不扣分；过期或登记不全的照常扣分。\n",
-                  _exemptions(result.exemptions, "exemptions", item_href)]
+                  "下列要素经登记不适用：有效期内的不扣分；已过期或登记不全的不生效，照常扣分，分别列出。\n"]
+        for key, rows in groups:
+            parts += [f"### {word(key, 'zh')}（{exemption_count(key, rows, 'zh')}） "
+                      f"{{#{key.replace('_', '-')}}}\n", _exemptions(rows, key, item_href)]
     if result.advisories:
         parts += ["## 建议补充（不扣分） {#advisories}\n",
                   _deductions(result.advisories, "advisories", item_href)]
     parts += ["## 报告戳记 {#stamp}\n", _stamp(result)]
     return "\n".join(parts)
+
+
+def _baseline(result: CheckResult) -> list[str]:
+    if result.baseline is None:
+        return []
+    heads = [Head("变化", "change"), Head("事项", "item"), Head("事项名称", "name"), Head("要素", "element"),
+             Head("扣分", "points")]
+    rows = [[Cell(text(str(v)), header=i == 0) for i, v in enumerate(row)] for row in baseline_rows(result)]
+    return ["## 与先前考核比较 {#baseline}\n", text(baseline_line(result, "zh")) + "\n",
+            table(heads, rows, label_id="baseline", css=_CSS, search=False) if rows else ""]
 
 
 def bar_chart(tallies: Sequence[Tally], scale: int, chart_id: str, title: str) -> str:
@@ -98,9 +122,9 @@ def _item_cell(code: str | None, fallback: str, item_href: ItemHref | None) -> C
 def _deductions(rows: Sequence[Deduction], label_id: str, item_href: ItemHref | None) -> str:
     if not rows:
         return ""
-    heads = [Head("事项", "item"), Head("位置", "where"), Head("要素", "element"),
+    heads = [Head("事项", "item"), Head("事项名称", "name"), Head("位置", "where"), Head("要素", "element"),
              Head("扣分", "points"), Head("缺失情形", "reason"), Head("依据", "basis")]
-    cells = [[_item_cell(d.item, d.area, item_href), Cell(text(f"{d.file}:{d.line}")),
+    cells = [[_item_cell(d.item, d.area, item_href), Cell(text(d.name)), Cell(text(where(d))),
               Cell(text(element_label(d.element))), Cell(str(d.points)),
               Cell(text(reason_label(d.reason, "zh"))), Cell(text(d.basis))] for d in rows]
     return table(heads, cells, label_id=label_id, css=_CSS, search=False)
@@ -109,11 +133,11 @@ def _deductions(rows: Sequence[Deduction], label_id: str, item_href: ItemHref | 
 def _exemptions(rows: Sequence[Exemption], label_id: str, item_href: ItemHref | None) -> str:
     heads = [Head("事项", "item"), Head("要素", "element"), Head("豁免理由", "reason"),
              Head("批准人", "approved"), Head("有效期至", "until"), Head("状态", "status"),
-             Head("免扣", "waived")]
+             Head("免扣", "waived"), Head("照常扣分", "charged")]
     cells = [[_item_cell(x.item, x.file, item_href),
               Cell(text(element_label(x.element) if x.element else "")), Cell(text(x.reason)),
               Cell(text(x.approved_by)), Cell(text(x.until)),
-              Cell(text(word(x.status, "zh"))), Cell(str(x.waived))] for x in rows]
+              Cell(text(word(x.status, "zh"))), Cell(str(x.waived)), Cell(str(x.charged))] for x in rows]
     return table(heads, cells, label_id=label_id, css=_CSS, search=False)
 
 
@@ -161,26 +185,46 @@ def methodology_page(rules: RuleBook) -> str:
         "每份考核报告都注明所用的规则版本和数据的提交号，同一提交、同一规则得到同样的分数。\n",
         "## 计分 {#scoring}\n",
         text(rules.requirement) + "\n",
+        "满分和每缺一项扣分的办法出自城市对所辖县级单位的考核计分表：\n",
         _citations(rules.scoring_basis),
         "## 何为缺失 {#missing}\n",
         "要素出现下列情形之一即算缺失（各规则适用的情形见下）；列表中每一项都缺失时，整个要素算缺失：\n",
         *(f"- {text(zh)}（{text(key)}）" for key, (zh, _) in MISSING_LABELS.items()
-          if key not in ("unparseable", "empty-area")),
+          if key not in ("unparseable", "empty-area", "no-column")),
+        "\n考核各地公开的目录表格（gkml inspect）时，表格缺少某一栏，则每一行都算缺少这一要素，"
+        "按规则扣分（下文“本规则手册自己的设定”中不扣分的要素除外），并按表格汇总报告一次。"
         "\n无法解析的文件按事项计，所有要素都算缺失。占位词："
         + "、".join(text(p) for p in rules.placeholders) + "；只由横线、斜线或句点组成的值也算占位词。\n",
         "## 规则一览 {#rules}\n",
         _rule_table(rules.rules),
         *(_rule_section(r) for r in rules.rules),
         "## 空白试点领域 {#empty-area}\n",
-        f"{text(rules.empty_area.requirement)}一个事项也没有的试点领域扣 {rules.empty_area.points} 分。"
+        f"{text(rules.empty_area.requirement)}一个事项也没有的试点领域扣 {rules.empty_area.points} 分"
+        f"（{LOCAL_SETTING[0]}）。"
         "本级的试点领域：" + "、".join(text(a) for a in rules.pilot_areas) + "。\n",
         _citations(rules.empty_area.basis),
+        "## 本规则手册自己的设定 {#settings}\n",
+        "下列分值和做法是本规则手册自己的设定，不是法律、法规或上级文件规定的；"
+        "报告中相应的扣分注明“" + LOCAL_SETTING[0] + "”。可按本地考核办法修改规则手册。\n",
+        *_settings(rules),
         "## 豁免 {#exemptions}\n",
         "某一要素依法不适用时，事项文件可在 exemptions 中登记："
         "要素、理由（所依据的法律例外）、批准人和有效期。"
-        "有效期内的豁免不扣分，在考核报告中单独列出；过期的豁免照常扣分；缺少理由、批准人或有效期的登记不生效。\n",
+        "有效期内的豁免不扣分，在考核报告中单独列出；"
+        "已过期的豁免和缺少理由、批准人或有效期的登记不生效，照常扣分，"
+        "在报告中各有标题，并注明因此扣了多少分。\n",
     ]
     return "\n".join(parts)
+
+
+def _settings(rules: RuleBook) -> list[str]:
+    lines = [f"- {text(element_label(r.element))}：{text(r.setting)}"
+             for r in (*rules.rules, rules.empty_area) if r.setting]
+    if rules.unscored_in_tables:
+        names = "、".join(text(element_label(e)) for e in rules.unscored_in_tables)
+        lines.append(f"- 考核各地公开的目录表格（gkml inspect）时不扣分的要素：{names}。"
+                     f"{text(rules.unscored_note[0])}")
+    return ["\n".join(lines) + "\n"] if lines else ["（无）\n"]
 
 
 def _rule_table(rules: Iterable[Rule]) -> str:
