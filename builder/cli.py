@@ -93,6 +93,9 @@ def _add_site(sub: argparse._SubParsersAction[_Parser]) -> None:
                        " Validate the catalog and build the site; on any error exit 1 and leave "
                        "the existing site untouched.")
     _site_args(b, "网站输出文件夹，默认 site / output folder (default site)")
+    b.add_argument("--guide", action="store_true",
+                   help="同时生成公开专员操作指南页，仅供本机预览，不要公开 / also build the clerk's "
+                   "guide page, for a local preview only (gkml serve uses it)")
     b.set_defaults(run=cmd_build)
     s = sub.add_parser("serve", help="本地预览网站，修改事项后自动刷新 / live preview",
                        description="在本机预览网站：修改目录中的 YAML 文件后，浏览器中的页面自动刷新。"
@@ -115,7 +118,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if _no_catalog(args, out):
         return 2
-    return build_site(args.path, args.site_dir, out, err, args.lang)
+    return build_site(args.path, args.site_dir, out, err, args.lang, guide=args.guide)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -98,9 +98,9 @@ def _item_cell(code: str | None, fallback: str, item_href: ItemHref | None) -> C
 def _deductions(rows: Sequence[Deduction], label_id: str, item_href: ItemHref | None) -> str:
     if not rows:
         return ""
-    heads = [Head("事项", "item"), Head("位置", "where"), Head("要素", "element"),
+    heads = [Head("事项", "item"), Head("要素", "element"),
              Head("扣分", "points"), Head("缺失情形", "reason"), Head("依据", "basis")]
-    cells = [[_item_cell(d.item, d.area, item_href), Cell(text(f"{d.file}:{d.line}")),
+    cells = [[_item_cell(d.item, d.area, item_href),
               Cell(text(element_label(d.element))), Cell(str(d.points)),
               Cell(text(reason_label(d.reason, "zh"))), Cell(text(d.basis))] for d in rows]
     return table(heads, cells, label_id=label_id, css=_CSS, search=False)
@@ -119,11 +119,8 @@ def _exemptions(rows: Sequence[Exemption], label_id: str, item_href: ItemHref | 
 
 def _stamp(result: CheckResult) -> str:
     # generated_at is left out: the page would change on every build without the data changing.
-    s = result.stamp
-    commit = (s.commit or "—") + ("（有未提交的修改）" if s.dirty else "")
-    rows = [("考核日期", result.date), ("提交", commit),
-            ("规则手册", f"{s.rules_version}（sha256 {s.rules_sha256}）"),
-            ("目录内容哈希", s.catalog_sha256), ("工具", f"gkml {s.tool_version}")]
+    # The commit and the hashes stay in the JSON report: the public page names no internals.
+    rows = [("考核日期", result.date), ("规则手册版本", result.stamp.rules_version)]
     return "\n".join(f"- {k}：{text(v)}" for k, v in rows) + "\n"
 
 
@@ -157,14 +154,14 @@ def methodology_page(rules: RuleBook) -> str:
     parts = [
         front_matter({"title": "考核方法"}),
         "# 考核方法\n",
-        f"完整性考核按规则手册（版本 {text(rules.version)}，sha256 {text(rules.sha256)}）逐项检查每个事项。"
-        "每份考核报告都注明所用的规则版本和数据的提交号，同一提交、同一规则得到同样的分数。\n",
+        f"完整性考核按规则手册（版本 {text(rules.version)}）逐项检查每个事项。"
+        "每份考核报告都注明所用的规则版本，同一数据、同一规则得到同样的分数。\n",
         "## 计分 {#scoring}\n",
         text(rules.requirement) + "\n",
         _citations(rules.scoring_basis),
         "## 何为缺失 {#missing}\n",
         "要素出现下列情形之一即算缺失（各规则适用的情形见下）；列表中每一项都缺失时，整个要素算缺失：\n",
-        *(f"- {text(zh)}（{text(key)}）" for key, (zh, _) in MISSING_LABELS.items()
+        *(f"- {text(zh)}" for key, (zh, _) in MISSING_LABELS.items()
           if key not in ("unparseable", "empty-area")),
         "\n无法解析的文件按事项计，所有要素都算缺失。占位词："
         + "、".join(text(p) for p in rules.placeholders) + "；只由横线、斜线或句点组成的值也算占位词。\n",
@@ -176,7 +173,7 @@ def methodology_page(rules: RuleBook) -> str:
         "本级的试点领域：" + "、".join(text(a) for a in rules.pilot_areas) + "。\n",
         _citations(rules.empty_area.basis),
         "## 豁免 {#exemptions}\n",
-        "某一要素依法不适用时，事项文件可在 exemptions 中登记："
+        "某一要素依法不适用时，可为该事项登记豁免："
         "要素、理由（所依据的法律例外）、批准人和有效期。"
         "有效期内的豁免不扣分，在考核报告中单独列出；过期的豁免照常扣分；缺少理由、批准人或有效期的登记不生效。\n",
     ]
@@ -184,9 +181,9 @@ def methodology_page(rules: RuleBook) -> str:
 
 
 def _rule_table(rules: Iterable[Rule]) -> str:
-    heads = [Head("要素", "element"), Head("规则", "rule"), Head("扣分", "points"),
+    heads = [Head("要素", "element"), Head("扣分", "points"),
              Head("类别", "severity"), Head("依据", "basis")]
-    cells = [[Cell(text(element_label(r.element)), header=True), Cell(text(r.id)), Cell(str(r.points)),
+    cells = [[Cell(text(element_label(r.element)), header=True), Cell(str(r.points)),
               Cell(_severity(r)), Cell(text(r.short_citation()))] for r in rules]
     return table(heads, cells, label_id="rules", css=_CSS, search=False)
 
@@ -198,7 +195,7 @@ def _severity(rule: Rule) -> str:
 def _rule_section(rule: Rule) -> str:
     missing = "、".join(text(zh) for m, (zh, _) in MISSING_LABELS.items() if m in rule.missing)
     return "\n".join([
-        f"### {text(element_label(rule.element))}（{text(rule.id)}） {{#rule-{rule.id}}}\n",
+        f"### {text(element_label(rule.element))} {{#rule-{rule.id}}}\n",
         f"{text(rule.requirement)}扣分：{rule.points}（{_severity(rule)}）。何为缺失：{missing}。\n",
         _citations(rule.basis)])
 

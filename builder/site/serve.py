@@ -33,7 +33,7 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
     preview = work_dir(site_dir) / "preview"
     seen = _snapshot(root)  # before anything is read: an edit from now on is seen below
     items = {i.code: i for i in load_catalog(root).catalog().items}
-    if build_site(root, preview, out, err, lang) != 0:
+    if build_site(root, preview, out, err, lang, guide=True) != 0:
         return 1
     try:
         server = Preview(preview, addr)
@@ -80,7 +80,8 @@ class _Rebuild:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "builder", "build", str(self.root), "--site-dir", str(self.preview)],
+            [sys.executable, "-m", "builder", "build", str(self.root), "--site-dir", str(self.preview),
+             "--guide"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def poll(self) -> None:
