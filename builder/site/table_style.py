@@ -19,8 +19,8 @@ WIDE = "screen and (min-width: 45em), print"
 _TABLE = ".md-typeset .gkml-sortable table:not([class])"
 _SHORT = ("公开对象", "公开方式", "公开层级")
 """Groups whose columns hold a tick (or a few words): as wide as their header, in em (one
-Chinese character each; the cell's padding comes on top). A fixed width, because the
-browser's table layout would hand spare room to a column sized "as narrow as possible"."""
+Chinese character each, and 1.4 em of padding: widths include it). A fixed width, because
+the browser's table layout would hand spare room to a column sized "as narrow as possible"."""
 
 
 def listing_style(site: Site) -> str:
@@ -37,7 +37,7 @@ def listing_style(site: Site) -> str:
 
 
 def _em(col: tables.Column) -> float:
-    return max(len(col.label), 2) + 0.2
+    return max(len(col.label), 2) + 1.6
 
 
 def _label(col: tables.Column) -> str:

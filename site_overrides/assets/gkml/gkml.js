@@ -4,7 +4,27 @@
 document$.subscribe(function () {
   document.querySelectorAll(".gkml-sortable table").forEach(sortable)
   showDisplaySettings()
+  setTimeout(scrollersFocusable, 0)  // after Material has wrapped the tables
 })
+window.addEventListener("resize", scrollersFocusable)
+
+/* A table wider than the screen scrolls sideways in Material's wrapper; a keyboard user
+   must be able to reach it (WCAG 2.1.1, axe "scrollable-region-focusable"), so a wrapper
+   that scrolls is a named, focusable region, and one that fits is left alone. */
+function scrollersFocusable() {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      var table = box.querySelector("table[aria-labelledby]")
+      box.tabIndex = 0
+      box.setAttribute("role", "region")
+      if (table) box.setAttribute("aria-labelledby", table.getAttribute("aria-labelledby"))
+      else box.setAttribute("aria-label", "表格")
+    } else if (!scrolls && box.getAttribute("role") === "region") {
+      ["tabindex", "role", "aria-labelledby", "aria-label"].forEach(function (a) { box.removeAttribute(a) })
+    }
+  })
+}
 
 /* tablesort drives one header row (the one marked data-sort-method="thead"). The cells of
    the official table's second row (一级事项, 全社会, 县级 …) name their column by
@@ -71,4 +91,5 @@ document.addEventListener("click", function (e) {
     remember(CONTRAST, high ? "high" : "")
   }
   applyDisplay(size, high)
+  scrollersFocusable()
 })
