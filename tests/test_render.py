@@ -24,6 +24,7 @@ from builder.model import Catalog
 from builder.report import codes_markdown
 from builder.site.pages import download_files, schema_files
 from builder.site.render import ABOUT, area_path, broken_links, item_data_path, item_path, nav, render_site
+from builder.site.table_style import listing_style
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("GKML_UPDATE_GOLDENS") == "1"
@@ -206,3 +207,20 @@ def test_a_link_to_a_missing_page_or_file_is_reported() -> None:
              "index.md": ""}
     assert broken_links(pages, ["downloads/catalog.csv"]) == [
         ("directory.md", "../items/CXGH-404/"), ("items/CXGH-001.md", "../../downloads/none.csv")]
+
+
+def test_listing_style_names_every_column_and_escapes_level_names() -> None:
+    site = replace(golden_catalog().site, levels=("县级", 'x"</style><script>'))
+    style = listing_style(site)
+    assert style.startswith("<style>\n") and style.count("</style>") == 1
+    assert "<script>" not in style and 'x"' not in style
+    assert 'content: "事项编码"' in style and "公开层级\\ff1a 县级" in style
+
+
+def test_second_header_row_sorts_by_its_own_columns() -> None:
+    area = golden_pages()["areas/cxgh.md"]
+    head = area.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    second = head.split("</tr>\n<tr>", 1)[1]  # the header's second row
+    assert re.findall(r'data-sort-column-key="(c\d+)">(\w+)<', second)[:3] == [
+        ("c2", "一级事项"), ("c3", "二级事项"), ("c10", "全社会")]
+    assert 'data-sort-method="none"' not in area.split("</thead>", 1)[0]
