@@ -183,7 +183,9 @@ def test_item_pages_show_every_element(tab: Tab, built_site: BuiltSite) -> None:
         for label in ("事项编码", "所属领域", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
                       "公开渠道和载体", "公开对象", "公开方式", "公开层级", "最后修改"):
             assert label in shown
-        assert "源文件（YAML）" in shown
+        assert "源文件" not in shown and item.file not in shown  # published data only
+        data_link = tab.page.get_attribute("a[href$='.json']", "href")
+        assert data_link is not None and data_link.endswith(f"items/{item.code}.json")
 
 
 def test_directory_prints_on_a4_landscape(tab: Tab) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from builder.markup import anchor, front_matter, href, text
 from builder.model import ITEM_KEYS, Area, Catalog, Site
-from builder.report import codes_markdown
 from builder.validate import raw_schema
 
 FORMATS = ("csv", "xlsx", "json")
@@ -93,16 +92,14 @@ def about_page(site: Site) -> str:
         "- **要素**：每个事项写明公开内容、依据、时限、主体、渠道和载体、对象、方式和层级，"
         "与官方两行表头的标准目录格式一一对应。",
         f"- **事项编码**：每个事项有唯一编码（如 {text(_example_code(site))}），"
-        "网址 items/编码/ 长期不变，可放心引用。\n",
+        "事项页面的网址以编码结尾，长期不变，可放心引用。\n",
         "目录以文本文件保存在版本库中，由各单位公开专员维护，每次修改都经过自动校验后才发布。"
         "事项页面上的“最后修改”日期取自版本记录。\n",
         "## 要素说明 {#elements}\n",
-        "| 要素 | 含义 | 文件中的写法 |",
-        "| --- | --- | --- |",
-        *(f"| {text(title)} | {text(desc)} | {text(key)} |" for key, title, desc in _elements()),
-        "\n## 校验问题代码 {#codes}\n",
-        "公开专员修改目录后，校验程序会逐条指出问题。全部问题代码如下：\n",
-        codes_markdown("zh"),
+        "| 要素 | 含义 |",
+        "| --- | --- |",
+        *(f"| {text(title)} | {text(desc)} |" for title, desc in _elements()),
+        "",
     ])
 
 
@@ -110,17 +107,31 @@ def _example_code(site: Site) -> str:
     return "CXGH-001" if "[0-9]{3" in site.code_pattern else "CXGH-001（以本级编码规则为准）"
 
 
-def _elements() -> Iterator[tuple[str, str, str]]:
+def _elements() -> Iterator[tuple[str, str]]:
+    """(title, meaning) of every element: the public page names no file keys (clerks find
+    them in the schema and the guide)."""
     props: dict[str, Any] = raw_schema("item")["properties"]
     for key in ITEM_KEYS:
         node = props.get(key)
         if node is None:
             continue
-        if key == "columns":
-            for sub, sub_node in node["properties"].items():
-                yield f"columns.{sub}", sub_node["title"], _chinese(sub_node.get("description", ""))
-        else:
-            yield key, node["title"], _chinese(node.get("description", ""))
+        subs = node["properties"].items() if key == "columns" else [(key, node)]
+        for name, sub in subs:
+            yield sub["title"], _MEANING.get(name) or _chinese(sub.get("description", ""))
+
+
+_MEANING = {
+    "code": "事项的唯一编码，由领域前缀和数字组成，如 CXGH-001；事项网址以它结尾。",
+    "content": "需要公开的具体内容或要素。",
+    "basis": "要求公开的法律、法规、规章和政策文件。",
+    "method": "主动公开、依申请公开，或两者兼有。",
+    "channels": "通过哪些渠道和载体公开，如政府网站、政务服务中心、公开栏等。",
+    "audience": "全社会，或特定群体（写明是哪类群体）。",
+    "levels": "由哪一级政府或部门公开，如县级、乡级。",
+    "exemptions": "某一要素依法不适用时的豁免登记：要素、理由、批准单位和有效期。",
+}
+"""What an element means, for the public: the schema's own descriptions also tell clerks
+how to write it in the file (keys, file names), which the public site does not show."""
 
 
 def _chinese(description: str) -> str:
