@@ -30,6 +30,7 @@ from builder.site.history import History, read_history
 from builder.site.mkdocs import check_tools
 from builder.site.pages import download_files, schema_files
 from builder.site.render import broken_links, item_path, nav, render_site, site_title
+from builder.site.search_keys import catalog_keys
 
 Report = Callable[[LoadedCatalog], None]
 CHECK_PAGE, METHOD_PAGE, GUIDE_PAGE = "check.md", "check-method.md", "guide.md"
@@ -67,7 +68,8 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     pages = generate(loaded, work, extras)
     del loaded, extras  # the catalog's documents and marks are not needed any more
     _release_memory()
-    result = publish.build(work, site_dir, pages, lambda: download_data(catalog))
+    result = publish.build(work, site_dir, pages, lambda: download_data(catalog),
+                           search_keys=lambda: catalog_keys(catalog))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(say(lang, "网站生成失败，原有网站保持不变。",

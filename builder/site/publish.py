@@ -42,9 +42,12 @@ class Result:
 
 def build(work: Path, site_dir: Path, pages: Mapping[str, str],
           data: Callable[[], Iterator[tuple[str, bytes]]] | None = None, *,
-          reference: bool = False) -> Result:
+          reference: bool = False,
+          search_keys: Callable[[], Mapping[str, dict[str, str]]] | None = None) -> Result:
     """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
-    folder; swap it in only on success. ``data`` yields the data files (downloads).
+    folder; swap it in only on success. ``data`` yields the data files (downloads);
+    ``search_keys`` makes the items' hidden search fields (``search_keys.catalog_keys``),
+    while MkDocs runs.
 
     MkDocs does only what needs it. Item pages (under ``items/``, their body HTML blocks
     only, see ``render.item_page``) are laid out here from one prototype that MkDocs
@@ -74,6 +77,7 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
         try:
             with start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh)) as running:
                 entries = search_entries(items, work / CONFIG) if items else []
+                keys = search_keys() if search_keys else None
                 log, _ = running.communicate()  # MkDocs' log, stderr into stdout
             if running.returncode != 0:
                 return Result(False, time.monotonic() - started, problems(log))
@@ -87,7 +91,7 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
                     layout.write(fresh, items)
                     merge_sitemap(fresh, items)
                 files.result()
-            finish_index(fresh / "search" / "search_index.json", entries)
+            finish_index(fresh / "search" / "search_index.json", entries, keys)
             publishable(fresh)
             swap(fresh, site_dir)
         finally:

@@ -15,7 +15,7 @@ segment reach the query's last character (``query/segment`` in Material 9.x: ``j
 query.length``), so ``政府预算`` is searched as ``政府*``. ``site_overrides/assets/gkml/
 search.js`` gives it the whole phrase as well; see there.
 
-Entries stay Material's own (``publish.search_entries``); this module only adds the field
+Entries stay Material's own (``search_index.search_entries``); this module only adds the field
 and tidies the text, so the theme's look, keyboard use and accessibility are untouched.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from builder.markup import page_url
 from builder.model import Catalog
-from builder.render import item_path
+from builder.site.render import item_path
 
 FIELD = "keys"
 """The hidden search field (not ``title``/``text``/``tags``, which the results show):
@@ -79,7 +79,7 @@ def _code_spellings(code: str) -> list[str]:
 
 def _cut(text: str) -> list[str]:
     try:
-        import jieba
+        import jieba  # type: ignore[import-untyped]
     except ImportError:  # Material then indexes Chinese runs whole; the whole piece is there
         return []
     return list(jieba.cut_for_search(text))
