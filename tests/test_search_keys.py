@@ -1,0 +1,38 @@
+"""The hidden search fields and the tidied index (builder/site/search_keys.py)."""
+
+from __future__ import annotations
+
+import re
+
+from builder.site.search_keys import EXACT_FIELD, FIELD, SEPARATOR, item_keys, tidy, tune_index
+
+
+def test_code_is_searchable_with_and_without_its_hyphen() -> None:
+    words = item_keys("CXGH-001", [])[FIELD].split("\u200b")
+    assert words == ["CXGH-001", "CXGH001"]
+
+
+def test_names_are_kept_whole_cut_and_marked() -> None:
+    names = ["行政处罚行政强制和行政命令", "行政处罚流程", "示例县生态环境局、示例县行政审批局"]
+    keys = item_keys("HJBH-005", names)
+    words = keys[FIELD].split("\u200b")
+    assert {"行政处罚行政强制和行政命令", "行政处罚", "流程", "示例县行政审批局"} <= set(words)
+    assert keys[EXACT_FIELD].split("\u200b") == [
+        "〇行政处罚行政强制和行政命令〇", "〇行政处罚流程〇", "〇示例县生态环境局〇", "〇示例县行政审批局〇"]
+
+
+def test_tidy_leaves_no_break_before_punctuation() -> None:
+    cut = "城市\u200b、\u200b镇\u200b总体规划\u200b（\u200b试行\u200b）"
+    assert tidy(cut) == "城市、镇\u200b总体规划（试行）"
+
+
+def test_tune_index_adds_the_fields_and_keeps_the_zero_width_separator() -> None:
+    index = {"config": {"separator": "x", "fields": {"title": {"boost": 1000.0}}},
+             "docs": [{"location": "items/A-1/", "title": "A-1 \u200b、\u200b名", "text": ""},
+                      {"location": "about/", "title": "说明", "text": ""}]}
+    tune_index(index, {"items/A-1/": {FIELD: "k", EXACT_FIELD: "〇名〇"}})
+    assert set(index["config"]["fields"]) == {"title", FIELD, EXACT_FIELD}
+    assert re.fullmatch(SEPARATOR, "\u200b") and re.fullmatch(SEPARATOR, "》")
+    assert index["docs"][0] == {"location": "items/A-1/", "title": "A-1 、名", "text": "", FIELD: "k",
+                                EXACT_FIELD: "〇名〇"}
+    assert FIELD not in index["docs"][1]
