@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site validate test lint clean browser
+.PHONY: setup site validate test lint clean browser office
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,21 @@ browser:
 	@test -x $(CHROMIUM) || ! command -v apt-get >/dev/null || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+# The print test converts a downloaded XLSX to PDF with LibreOffice Calc (headless; the
+# -nogui package is the smallest that has soffice) and reads it with poppler's pdfinfo and
+# pdftotext; Noto CJK gives the Chinese glyphs. Installed like Chromium: skipped locally
+# where apt-get is missing, required under CI=true.
+office:
+	@{ command -v soffice && command -v pdftotext && fc-list | grep -qi "noto.*cjk"; } >/dev/null 2>&1 || \
+	  ! command -v apt-get >/dev/null || \
+	  { $(SUDO) apt-get update -q && \
+	    $(SUDO) apt-get install -y -q libreoffice-calc-nogui poppler-utils fonts-noto-cjk; }
+
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
 ## test: lint, type-check and run the whole test suite
-test: $(STAMP) $(NODE_STAMP) browser lint
+test: $(STAMP) $(NODE_STAMP) browser office lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

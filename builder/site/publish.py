@@ -23,6 +23,7 @@ from builder.files import write_atomic
 from builder.site.aside import put_back, set_aside
 from builder.site.config import CONFIG
 from builder.site.docs import DOCS, write_docs
+from builder.site.downloads import label_sizes
 from builder.site.layout import ITEMS, PROTO, PROTO_URL, Layout, merge_sitemap, prototype
 from builder.site.mkdocs import problems, start_mkdocs
 from builder.site.search_index import finish_index, search_entries
@@ -90,7 +91,7 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
                     shutil.rmtree(fresh / PROTO_URL)
                     layout.write(fresh, items)
                     merge_sitemap(fresh, items)
-                files.result()
+                label_sizes(fresh, files.result())
             finish_index(fresh / "search" / "search_index.json", entries, keys)
             publishable(fresh)
             swap(fresh, site_dir)
@@ -99,6 +100,10 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
     return Result(True, time.monotonic() - started, "")
 
 
-def _write_data(site: Path, data: Callable[[], Iterator[tuple[str, bytes]]] | None) -> None:
+def _write_data(site: Path, data: Callable[[], Iterator[tuple[str, bytes]]] | None) -> dict[str, int]:
+    """Write the data files; their sizes, for the 下载 page."""
+    sizes = {}
     for rel, raw in data() if data else ():
         write_atomic(site / rel, raw)  # one file at a time: a 10,000-row XLSX is held only while made
+        sizes[rel] = len(raw)
+    return sizes
