@@ -22,6 +22,7 @@ from builder.markup import href
 from builder.model import Catalog
 from builder.report import REPORTERS
 from builder.site import publish
+from builder.site.changes import latest_section, read_record, record_pages
 from builder.site.check_pages import item_section, methodology_page, score_page
 from builder.site.config import write_config
 from builder.site.docs import work_dir
@@ -29,7 +30,7 @@ from builder.site.downloads import download_data
 from builder.site.history import History, read_history
 from builder.site.mkdocs import check_tools
 from builder.site.pages import download_files, schema_files
-from builder.site.render import broken_links, item_path, nav, render_site, site_title
+from builder.site.render import HOME, broken_links, item_path, nav, render_site, site_title
 from builder.site.search_keys import catalog_keys
 
 Report = Callable[[LoadedCatalog], None]
@@ -132,8 +133,19 @@ def site_pages(loaded: LoadedCatalog, catalog: Catalog, extras: Extras,
     history = read_history(loaded.root, files)
     sources = {e.rel: (loaded.root / e.rel).read_text(encoding="utf-8-sig", errors="replace")
                for e in entries}
-    return render_site(catalog, history.dates, sources=sources, edit_base=_edit_base(catalog, history),
-                       extra_pages=extras.pages, item_extras=extras.item_sections, only_items=only_items)
+    pages = render_site(catalog, history.dates, sources=sources, edit_base=_edit_base(catalog, history),
+                        extra_pages=extras.pages, item_extras=extras.item_sections, only_items=only_items)
+    if only_items is None:
+        add_record(pages, loaded.root, catalog, history)
+    return pages
+
+
+def add_record(pages: dict[str, str], root: Path, catalog: Catalog, history: History) -> None:
+    """The record of changes (``changes``): the latest on the home page, the feed, and a
+    page at each withdrawn item's address."""
+    record = read_record(root, catalog, history)
+    pages[HOME] = pages[HOME].rstrip("\n") + "\n" + latest_section(record, HOME)
+    pages.update(record_pages(catalog, record))
 
 
 def _edit_base(catalog: Catalog, history: History) -> str:
