@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from html import escape
 from typing import Any
 
 from builder.markup import page_url
@@ -37,12 +38,14 @@ EXACT_FIELD = "names"
 """The hidden field of whole names, each marked ``〇name〇``: only a query equal to a name
 reaches them (below), and they outweigh everything else."""
 
-MARK = "\u3007"
-"""〇 (U+3007), a Han character that appears in no catalog name. search.js sends each
-Chinese run of a query as ``run〇`` and as ``〇run〇〇``; the worker's cut (which never
-reaches a run's last character) turns them into ``run*``, the phrase, and ``〇run〇*``,
-which matches only a whole name equal to the query: the marks keep ``行政处罚*`` from
-counting ``〇行政处罚〇`` and ``〇行政处罚〇*`` from reaching ``〇行政处罚流程〇``."""
+MARK = "\u4db5"
+"""䶵 (U+4DB5, CJK Extension A: a Han character, so the worker's cut keeps it, and one no
+catalog uses; ``tune_index`` removes it from every other field, so it is never a word by
+itself). search.js sends each Chinese run of a query as ``run䶵`` and as ``䶵run䶵䶵``; the
+worker's cut (which never reaches a run's last character) turns them into ``run*``, the
+phrase, and ``䶵run䶵*``, which matches only a whole name equal to the query: the marks keep
+``行政处罚*`` from counting ``䶵行政处罚䶵`` and ``䶵行政处罚䶵*`` from reaching
+``䶵行政处罚流程䶵``."""
 
 BOOSTS = {FIELD: 1000.0, EXACT_FIELD: 100_000.0}
 """``keys`` weighs as the title does; a name equal to the query ranks its items first."""
@@ -63,13 +66,14 @@ def item_keys(code: str, names: Iterable[str]) -> dict[str, str]:
     (levels, area, subject) whole and as jieba's search cut; and the whole names marked."""
     words: list[str] = []
     whole: list[str] = []
-    for name in (n for n in names if n):
+    for name in (n.replace(MARK, "") for n in names if n):
         for piece in (p for p in _PIECES.split(name) if p):
             whole.append(MARK + piece + MARK)
             words.append(piece)
             words.extend(w for w in _cut(piece) if w.strip())
-    return {FIELD: "\u200b".join(dict.fromkeys([*_code_spellings(code), *words])),
-            EXACT_FIELD: "\u200b".join(dict.fromkeys(whole))}
+    # the worker reads every field as HTML, as Material's own title and text
+    return {FIELD: escape("\u200b".join(dict.fromkeys([*_code_spellings(code), *words])), quote=False),
+            EXACT_FIELD: escape("\u200b".join(dict.fromkeys(whole)), quote=False)}
 
 
 def _code_spellings(code: str) -> list[str]:
@@ -86,10 +90,10 @@ def _cut(text: str) -> list[str]:
 
 
 def tidy(text: str) -> str:
-    """``text`` without the U+200B that jieba put around punctuation: a break allowed
-    before 、 or 》 let result titles start a line with one. The punctuation is itself
-    in ``SEPARATOR``, so the words are the same."""
-    return _ZWSP_NEAR_PUNCT.sub(r"\1", text)
+    """``text`` without the U+200B that jieba put around punctuation (a break allowed
+    before 、 or 》 let result titles start a line with one; the punctuation is itself
+    in ``SEPARATOR``, so the words are the same), and without ``MARK``."""
+    return _ZWSP_NEAR_PUNCT.sub(r"\1", text).replace(MARK, "")
 
 
 def tune_index(index: dict[str, Any], keys: Mapping[str, dict[str, str]]) -> None:

@@ -10,15 +10,16 @@
    2. The worker cuts a Chinese query into the index's words but never lets a word reach
       the query's last character (query/segment: j < query.length), so 政府预算 was searched
       as 政府* and ranked 政府决算 with 政府预算. Each Chinese run of two or more characters is
-      also sent once more with a neutral Han character (〇, never in a catalog word) after
-      it: the same cut then sees the whole run, and 政府预算 is searched as 政府* 政府预算*.
-      Items carrying the whole phrase match both words and rank first (Material boosts the
-      share of query words matched); the others still come after. The message format
-      ({type: 2, data: query}) is Material's SearchMessageType.QUERY. */
+      sent as run䶵 and as 䶵run䶵䶵 (䶵 is MARK, a Han character no catalog uses): the cut
+      then sees the whole run, searching run* (the phrase: items that carry it rank above
+      those sharing one word, as Material boosts the share of query words matched), and
+      䶵run䶵*, which only the hidden whole-name words of items whose name, area or subject
+      equals the query match; those rank first. The message format ({type: 2, data: query})
+      is Material's SearchMessageType.QUERY. */
 (function () {
   "use strict"
   var QUERY = 2
-  var MARK = "\u3007"
+  var MARK = "\u4db5"  // builder/site/search_keys.py MARK
   var HAN = /\p{Script=Han}{2,}/gu
 
   function withWholePhrases(query) {
