@@ -102,8 +102,11 @@ def test_nav_leaves_items_out() -> None:
 
 def test_downloads_cover_the_catalog_and_each_area_in_three_formats() -> None:
     files = download_files(golden_catalog())
-    assert {d.path for d in files} >= {"downloads/catalog.csv", "downloads/catalog.xlsx",
-                                       "downloads/catalog.json", "downloads/cxgh.csv", "downloads/czyj.json"}
+    # named as what they hold, so that a saved copy says so too
+    assert {d.path for d in files} >= {"downloads/金样县人民政府政务公开事项标准目录.csv",
+                                       "downloads/金样县人民政府政务公开事项标准目录.xlsx",
+                                       "downloads/金样县人民政府城乡规划领域政务公开事项标准目录.csv",
+                                       "downloads/金样县人民政府财政预决算领域政务公开事项标准目录.json"}
     assert len(files) == 3 * 3
 
 

@@ -22,15 +22,17 @@ from builder.markup import href
 from builder.model import Catalog
 from builder.report import REPORTERS
 from builder.site import publish, swap
+from builder.site.changes import latest_section, read_record, record_pages
 from builder.site.check_pages import item_section, methodology_page, score_page
 from builder.site.config import write_config
 from builder.site.docs import work_dir
 from builder.site.downloads import download_data
-from builder.site.history import read_history
+from builder.site.history import History, read_history
 from builder.site.item_data import item_data_files
 from builder.site.mkdocs import check_tools
 from builder.site.pages import download_files, schema_files
-from builder.site.render import broken_links, item_data_path, item_path, nav, render_site, site_title
+from builder.site.render import HOME, broken_links, item_data_path, item_path, nav, render_site, site_title
+from builder.site.search_keys import catalog_keys
 from builder.site.sitedir import Refusal, shrink, site_target
 
 Report = Callable[[LoadedCatalog], None]
@@ -82,7 +84,7 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     _release_memory()
     result = publish.build(work, target, pages,
                            lambda: itertools.chain(download_data(catalog), item_data_files(catalog)),
-                           items_published=len(catalog.items))
+                           items_published=len(catalog.items), search_keys=lambda: catalog_keys(catalog))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(say(lang, "网站生成失败，原有网站保持不变。",
@@ -150,5 +152,16 @@ def site_pages(loaded: LoadedCatalog, catalog: Catalog, extras: Extras,
     entries = [e for e in loaded.entries if chosen is None or e.rel in chosen]
     files = [e.rel for e in entries] + ["site.yml"] + [f"{a}/_area.yml" for a in loaded.areas]
     history = read_history(loaded.root, files)
-    return render_site(catalog, history.dates, extra_pages=extras.pages,
-                       item_extras=extras.item_sections, only_items=only_items)
+    pages = render_site(catalog, history.dates, extra_pages=extras.pages,
+                        item_extras=extras.item_sections, only_items=only_items)
+    if only_items is None:
+        add_record(pages, loaded.root, catalog, history)
+    return pages
+
+
+def add_record(pages: dict[str, str], root: Path, catalog: Catalog, history: History) -> None:
+    """The record of changes (``changes``): the latest on the home page, the feed, and a
+    page at each withdrawn item's address."""
+    record = read_record(root, catalog, history)
+    pages[HOME] = pages[HOME].rstrip("\n") + "\n" + latest_section(record, HOME)
+    pages.update(record_pages(catalog, record))

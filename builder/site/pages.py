@@ -8,12 +8,12 @@ their links are HTML, checked by ``render.broken_links``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from builder.markup import anchor, front_matter, href, text
-from builder.model import ITEM_KEYS, Area, Catalog, Site
+from builder.model import ITEM_KEYS, Area, Catalog, Site, catalog_title
 from builder.validate import raw_schema
 
 FORMATS = ("csv", "xlsx", "json")
@@ -31,10 +31,30 @@ class Download:
 
 
 def download_files(catalog: Catalog) -> list[Download]:
-    scopes: list[tuple[str, Area | None]] = [("catalog", None)]
-    scopes += [(a.prefix.lower(), a) for a in catalog.areas]
-    return [Download(f"downloads/{name}.{fmt}", fmt, area)
-            for name, area in scopes for fmt in FORMATS]
+    """Every data file, named as what it is (``示例县城乡规划领域政务公开事项标准目录.xlsx``)
+    so that a saved copy says so too."""
+    scopes: list[Area | None] = [None, *catalog.areas]
+    return [Download(download_path(catalog.site, area, fmt), fmt, area) for area in scopes for fmt in FORMATS]
+
+
+def download_path(site: Site, area: Area | None, fmt: str) -> str:
+    """The site path of the ``fmt`` file of ``area`` (the whole catalog when None)."""
+    return f"downloads/{_UNSAFE_IN_NAME.sub('_', catalog_title(site, area))}.{fmt}"
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+"""Characters a file name may not hold on Windows, and spaces."""
+
+
+SIZE_MARK = "<!--gkml-size:{}-->"
+"""Where the 下载 page shows a file's size: the build fills it in once the file is written
+(``downloads.label_sizes``), as the size is known only then."""
+
+
+def _scope_date(catalog: Catalog, area: Area | None, dates: Mapping[str, str]) -> str:
+    """When the items of ``area`` (all when None) last changed, from the catalog's history."""
+    items = catalog.items_of(area) if area else catalog.items
+    return max((dates.get(i.file, "") for i in items), default="")
 
 
 def schema_files() -> list[str]:
@@ -44,21 +64,23 @@ def schema_files() -> list[str]:
 DOWNLOADS = "downloads.md"
 
 
-def downloads_page(catalog: Catalog) -> str:
+def downloads_page(catalog: Catalog, dates: Mapping[str, str] | None = None) -> str:
     by_scope: dict[str, list[Download]] = {}
     for d in download_files(catalog):
         by_scope.setdefault(d.area.name if d.area else "全部领域", []).append(d)
     counts = {a.name: len(catalog.items_of(a)) for a in catalog.areas}
     rows = [f"| {text(scope)} | {counts.get(scope, len(catalog.items))} | "
-            + " | ".join(_file_link(d.path) for d in files) + " |"
+            + " | ".join(_sized_link(d, _scope_date(catalog, d.area, dates or {})) for d in files) + " |"
             for scope, files in by_scope.items()]
     schemas = [f"- {_file_link(p)}：{_schema_title(p)}" for p in schema_files()]
     return "\n".join([
         front_matter({"title": "下载", "search": {"exclude": True}}),
         "# 下载\n",
         "整个目录和每个领域都提供三种格式，内容与网站上的标准目录一致：\n",
-        "- **CSV**：UTF-8 编码（带 BOM），中文版 Excel 和 WPS 可直接打开；前两行是表头。",
-        "- **Excel（XLSX）**：官方两行表头，合并单元格，冻结表头；可直接打印或加工。",
+        "- **CSV**：UTF-8 编码（带 BOM），中文版 Excel 和 WPS 可直接打开；前两行是表头；"
+        "整个目录的文件第一列是领域。",
+        "- **Excel（XLSX）**：官方两行表头，合并单元格，冻结表头；已设置横向、一页宽、"
+        "每页重复表头，可直接打印或加工。整个目录的文件有“汇总”表和每个领域一张表。",
         "- **JSON**：供程序使用，字段含义见下方的 JSON Schema。\n",
         "| 范围 | 事项数 | " + " | ".join(_FORMAT_NAMES[f] for f in FORMATS) + " |",
         "| --- | --- | " + " | ".join("---" for _ in FORMATS) + " |",
@@ -68,6 +90,12 @@ def downloads_page(catalog: Catalog) -> str:
         *schemas,
         "",
     ])
+
+
+def _sized_link(d: Download, day: str) -> str:
+    """The link, then its size (filled in by the build) and the day its items last changed."""
+    when = f"，{day} 更新" if day else ""
+    return f"{_file_link(d.path)}<br>（{SIZE_MARK.format(d.path)}{when}）"
 
 
 def _file_link(path: str) -> str:

@@ -38,7 +38,7 @@ from builder.markup import (
 from builder.markup import title as safe_title
 from builder.markup import url as safe_url
 from builder.model import Area, Catalog, Item, Site, Unit, catalog_title
-from builder.site.pages import DOWNLOADS, about_page, downloads_page
+from builder.site.pages import DOWNLOADS, about_page, download_path, downloads_page
 from builder.site.table_style import listing_style
 from builder.validate import schema
 
@@ -90,7 +90,7 @@ def render_site(catalog: Catalog, dates: Mapping[str, str] | None = None, *,
     pages = {
         HOME: home_page(catalog, inputs),
         DIRECTORY: directory_page(catalog),
-        DOWNLOADS: downloads_page(catalog),
+        DOWNLOADS: downloads_page(catalog, dates),
         ABOUT: about_page(catalog.site),
     }
     for area in catalog.areas:
@@ -213,7 +213,6 @@ def _row(site: Site, item: Item, number: int, cols: Sequence[tables.Column],
 def area_page(catalog: Catalog, area: Area) -> str:
     items = catalog.items_of(area)
     page = area_path(area)
-    base = area.prefix.lower()
     schema = _area_labels()
     facts = [
         (schema["lead"], _unit(area.lead), True),
@@ -224,7 +223,7 @@ def area_page(catalog: Catalog, area: Area) -> str:
         facts.append((schema["channels"], text("、".join(area.channels)), True))
     if area.sources and catalog.site.show_sources:
         facts.append((schema["sources"], _sources(area), True))
-    downloads = " · ".join(anchor(fmt.upper(), href(page, f"downloads/{base}.{fmt}"))
+    downloads = " · ".join(anchor(fmt.upper(), href(page, download_path(catalog.site, area, fmt)))
                            for fmt in ("csv", "xlsx", "json"))
     return "\n".join([
         front_matter({"title": safe_title(area.name), "hide": ["navigation", "toc"], **NO_SEARCH}),
