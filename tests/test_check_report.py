@@ -72,7 +72,7 @@ def test_csv_report_has_a_bom_and_a_row_per_deduction(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     head = rows[0]
     assert head[:3] == ["事项编码", "事项名称", "领域"] and "规则手册" in head
-    assert len(rows) == 1 + 4 + 2  # header, 4 deductions, 2 recommendations
+    assert len(rows) == 1 + 4 + 1  # header, 4 deductions, 1 recommendation
     assert rows[1][head.index("扣分")] == "1"
     assert {r[head.index("得分")] for r in rows[1:]} == {"96"}  # the overall score on every row
     assert {r[head.index("满分")] for r in rows[1:]} == {"100"}
