@@ -152,7 +152,7 @@ def template(site: Site, area: Area, data: Mapping[str, Any], source: str = "") 
         lines.append(dumps({key: data[key]}).rstrip("\n"))
     if "audience_group" not in data:
         lines.append("# 公开对象为“特定群体”时，加一行写明群体，例如：audience_group: 法律援助申请人")
-    lines.append("# 情况说明（可选，公开）：只写向公众说明的例外或补充，例如 notes: 本事项仅在县政务服务中心公开栏公开。")
+    lines.append("# 情况说明（可选，公开）：只写向公众说明的例外或补充，例如 notes: 仅在公开栏公开。")
     lines.append("# 来源等内部记录写成以 # 开头的注释，注释不会公开。")
     return "\n".join(lines) + "\n"
 
