@@ -29,6 +29,7 @@ from builder.clerk.init import add_command as _add_init
 from builder.findings import Finding, Lang, errors
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
+from builder.textsafe import terminal
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -201,7 +202,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(exc.text(args.lang) + "\n")
         return 2
     except RevisionError as exc:
-        err.write(f"gkml：--at {args.at}：{exc}\n")
+        err.write(terminal(f"gkml：--at {args.at}：{exc}") + "\n")  # git's words name the repository's refs
         return 2
     write_report(result, args.format, args.lang, args.output, out)
     return 1 if args.min_score is not None and result.score < args.min_score else 0
