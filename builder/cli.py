@@ -32,6 +32,7 @@ from builder.findings import Finding, Lang, errors
 from builder.inspect.command import add_command as _add_inspect_command
 from builder.report import REPORTERS, codes_markdown
 from builder.revision import RevisionError
+from builder.textsafe import terminal
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -213,7 +214,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(exc.text(args.lang) + "\n")
         return 2
     except RevisionError as exc:
-        err.write(f"gkml：--at {args.at}：{exc}\n")
+        err.write(terminal(f"gkml：--at {args.at}：{exc}") + "\n")  # git's words name the repository's refs
         return 2
     except BaselineError as exc:
         err.write(f"gkml：--baseline：{exc}\n")

@@ -12,7 +12,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from builder.names import safe_stem, unsafe_name
 from tests.conftest import run
 from tests.safetykit import ITEM, catalog, dump
 
@@ -148,3 +151,9 @@ def test_a_read_only_catalog_is_a_finding_for_new_and_import(tmp_path: Path) -> 
     imported = gkml_child("import", str(sheet), "--area", "cxgh", "--catalog", str(cat), user=True)
     assert imported.returncode == 1 and "[write-failed]" in imported.stdout, imported.stdout + imported.stderr
     assert sorted(p.name for p in (cat / "cxgh").iterdir()) == ["CXGH-001.yml", "_area.yml"]
+
+
+@given(st.text(max_size=300))
+def test_any_jurisdiction_gives_a_portable_file_name(text: str) -> None:
+    name = safe_stem(text, "目录") + ".csv"
+    assert unsafe_name(name) is None and "/" not in name and "\\" not in name and not name.startswith(".")
