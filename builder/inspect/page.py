@@ -4,7 +4,8 @@ No external resource (styles inline, the chart inline SVG, no script), printable
 county starts a new page; opened at a county's #jN, only its section prints), and each
 county's ``<section>`` stands alone: it repeats the date, the rule book, the scale's source
 and the county's rank, so a county sent only its own section has everything it needs.
-Every text from a source goes through ``html.escape``; the chart is ``check_pages.bar_chart``, the one the site's 考核 page draws.
+Every text from a source goes through ``html.escape``; the chart is ``check_pages.bar_chart``,
+the one the site's 考核 page draws.
 """
 
 from __future__ import annotations
