@@ -5,12 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site validate test lint clean browser
+.PHONY: setup site validate test test-fast lint clean browser
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# setuptools' notice about editable installs is information, not a problem: kept quiet so the
+	# first thing a newcomer sees is gkml's own output.
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP)
@@ -37,12 +39,22 @@ browser:
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
-## test: lint, type-check and run the whole test suite
+# Both lanes run on every core (pytest-xdist); --dist loadfile keeps a file's tests on one
+# worker, so the one real site build a file shares (tests/sitekit.py) is made once per worker.
+JOBS ?= auto
+
+## test: lint, type-check and run the whole test suite (browser, real MkDocs builds, the
+## installed wheel, fault injection)
 test: $(STAMP) $(NODE_STAMP) browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
+
+## test-fast: the quick lane while editing (no browser, no real MkDocs build, no wheel, no
+## fault injection); under 30 s
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "not browser and not slow and not faults"
 
 lint: $(STAMP)
-	$(BIN)/ruff check builder tests
+	$(BIN)/ruff check builder tests bench
 	$(BIN)/mypy
 
 clean:

@@ -22,13 +22,13 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
 from builder import resources
+from builder.files import sha256_bytes, sha256_file, write_atomic
 from builder.findings import Finding
 from builder.load import Coerced, Document, Positions
 
@@ -39,12 +39,14 @@ T = TypeVar("T")
 
 @functools.cache
 def fingerprint() -> str:
-    """A hash of gkml's code and rules: results computed under another one are never used."""
+    """A hash of gkml's code and data: results computed under another one are never used.
+    Every module (subpackages too) and every shipped data file counts, each by its path
+    and its bytes, so moving or editing any of them makes a new fingerprint."""
+    package = Path(str(files("builder")))
     h = hashlib.sha256()
-    code = sorted(Path(str(files("builder"))).rglob("*.py"))  # subpackages included
-    for path in [*code, *resources.data_files()]:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    for base, paths in ((package, sorted(package.rglob("*.py"))), (resources.root(), resources.data_files())):
+        for path in paths:
+            h.update(f"{path.relative_to(base).as_posix()}\0{sha256_file(path)}\0".encode())
     return h.hexdigest()[:16]
 
 
@@ -101,18 +103,14 @@ def _enabled() -> bool:
 
 
 def _root_key(root: Path) -> str:
-    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return sha256_bytes(str(root.resolve()).encode())[:16]
 
 
 def _write(path: Path, data: object) -> None:
     """Atomically, or not at all: a cache that cannot be written is simply not used."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # dumps, not dump: only the one-shot encoder is the C one (4x faster here).
-            f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        Path(tmp).replace(path)
+        # dumps, not dump: only the one-shot encoder is the C one (4x faster here).
+        write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def cached(name: str, root: Path, key: str, compute: Callable[[], T],

@@ -21,14 +21,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from builder.cache import Cache, Loaded, cached_findings
+from builder.files import sha256_bytes
 from builder.findings import Finding, Severity
 from builder.load import MAX_BYTES, Document, load_document, parse_bytes, positions
 from builder.model import Area, Catalog, Item, Site
 from builder.parallel import ordered_map
+from builder.progress import Bar
 from builder.revision import manifest_sha256
 from builder.safefile import Refused, digest, read_regular, refusal
 from builder.validate import Kind, find, raw_schema, schema, validate_document
@@ -92,14 +94,38 @@ def path_not_found(path: Path) -> Finding:
     return Finding("path-not-found", display_path(path), 1, 1, params={"path": str(path)})
 
 
-def display_path(path: Path) -> str:
-    """A path as a clerk would type it: relative to the working directory when inside it."""
-    rel = os.path.relpath(path)
-    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+def display_path(path: PurePath, start: str | None = None, paths: Any = os.path) -> str:
+    """A path as a clerk would type it: relative to the working directory when inside it,
+    '/'-separated on every system (Windows takes it as typed). A path on another drive of
+    a Windows machine has no relative form and is shown whole (``D:/县/catalog``).
+    ``start`` and ``paths`` (``ntpath`` or ``posixpath``) let tests play another system."""
+    try:
+        rel = paths.relpath(str(path), start)
+    except ValueError:  # another drive
+        return path.as_posix()
+    return path.as_posix() if rel.startswith("..") else rel.replace(paths.sep, "/")
 
 
 def load_catalog(root: Path) -> LoadedCatalog:
     return scan_catalog(root).load()
+
+
+def load_settings(root: Path) -> tuple[Site, dict[str, Area]]:
+    """``site.yml`` and every ``_area.yml``, taken as a whole load takes them (the same
+    keys kept, the same areas dropped), without reading any item: for ``gkml new`` and
+    ``gkml import``, which need the settings, not the catalog's findings."""
+    shown = _display_under(root)
+
+    def loaded(path: Path, kind: Kind) -> Loaded | None:
+        if not path.is_file():
+            return None
+        return _compute((path, kind, _read(path), shown(path.relative_to(root).as_posix())))
+
+    found: list[Finding] = []
+    metas = [p for p in sorted(root.glob(f"*/{AREA_FILE}")) if not p.parent.name.startswith(".")]
+    site = _load_site(root, loaded(root / SITE_FILE, "site"), found)
+    docs = {p.parent.name: doc for p in metas if (doc := loaded(p, "area")) is not None}
+    return site, _load_areas(docs, found)
 
 
 def validate_catalog(root: Path) -> tuple[list[Finding], int]:
@@ -155,7 +181,7 @@ def scan_catalog(root: Path) -> Scan:
     site, areas, items = _discover(root, files, rel, found)
     paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
     raw = {p: _read(p) for p in paths}
-    digests = {p: hashlib.sha256(b).hexdigest() if b is not None else None for p, b in raw.items()}
+    digests = {p: sha256_bytes(b) if b is not None else None for p, b in raw.items()}
     return Scan(root, found, site, areas, items, raw, digests, files, rel)
 
 
@@ -188,7 +214,9 @@ def _load_all(scan: Scan, jobs: list[tuple[Path, Kind]]) -> list[Loaded]:
            for (path, _), key, file in zip(jobs, keys, files, strict=True)]
     todo = [i for i, loaded in enumerate(out) if loaded is None]
     work = [(*jobs[i], scan.raw[jobs[i][0]], files[i]) for i in todo]
-    for i, loaded in zip(todo, ordered_map(_compute, work), strict=True):
+    with Bar("校验 validate", len(work)) as bar:
+        computed = ordered_map(_compute, work, tick=bar.advance)
+    for i, loaded in zip(todo, computed, strict=True):
         out[i] = loaded
         cache.keep(keys[i], loaded)
     cache.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 import traceback
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
-from builder import __version__
+from builder import __version__, progress
 from builder.catalog import catalog_root, display_path, path_not_found, validate_catalog
 from builder.check.baseline import BaselineError, compare, load_baseline
 from builder.check.report import FORMATS as CHECK_FORMATS
@@ -26,6 +27,7 @@ from builder.check.report import as_data, min_score_gate, write_report
 from builder.check.rulebook import RulesError, load_rules
 from builder.check.score import check_path
 from builder.clerk.commands import add_commands as _add_clerk_commands
+from builder.clerk.init import add_command as _add_init
 from builder.findings import Finding, Lang, errors
 from builder.inspect.command import add_command as _add_inspect_command
 from builder.report import REPORTERS, codes_markdown
@@ -85,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(run=cmd_codes)
     _add_check(sub)
     _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk/commands.py)
-    _add_inspect_command(sub, _common, _iso_date)
+    _add_init(sub, _common)  # init (builder/clerk/init.py)
+    _add_inspect_command(sub, _common, _iso_date)  # inspect (builder/inspect/command.py)
     _add_site(sub)
     return parser
 
@@ -238,7 +241,7 @@ def _validate(paths: list[Path]) -> tuple[list[Finding], int]:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+    out, err = _lenient(out or sys.stdout), _lenient(err or sys.stderr)
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as exc:
@@ -247,7 +250,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     try:
-        return cast(Command, args.run)(args, out, err)
+        with progress.reporting(err):
+            return cast(Command, args.run)(args, out, err)
     except BrokenPipeError:
         # `gkml validate | head`: the reader left. Point stdout at devnull so the
         # interpreter's final flush does not fail again (the recipe in Python's signal docs).
@@ -266,6 +270,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         else:
             err.write(f"gkml：内部错误：{exc!r}。加 --debug 重新运行可查看详情。\n")
         return 2
+
+
+def _lenient(stream: TextIO) -> TextIO:
+    """A console that cannot show a character gets '?' instead of an error: on a Chinese
+    Windows console, or with output redirected there, the encoding is GBK (cp936), and a
+    clerk's text may hold characters outside it (✓, an emoji, a rare name)."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="replace")
+    return stream
 
 
 if __name__ == "__main__":  # pragma: no cover

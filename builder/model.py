@@ -153,3 +153,11 @@ class Catalog:
 
     def items_of(self, area: Area) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.area == area.slug)
+
+
+def catalog_title(site: Site, area: Area | None = None) -> str:
+    """The catalog's name, or one area's part of it, as the official tables name it
+    (青山县人民政府城乡规划领域政务公开事项标准目录): the site's title, the downloads' and
+    exported tables' title row, the default export file name."""
+    scope = f"{area.name}领域" if area else ""
+    return f"{site.jurisdiction}{scope}政务公开事项标准目录"

@@ -25,10 +25,15 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], min_items: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]``, the second part computed in a forked child when it pays."""
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], min_items: int | None = None,
+                tick: Callable[[int], None] | None = None) -> list[R]:
+    """``[fn(x) for x in items]``, the second part computed in a forked child when it pays.
+
+    ``tick(n)`` is told as items get done (for a progress bar); with a child at work, each
+    of the parent's items counts for its share of the whole, as both halves run together."""
+    tick = tick or _ignore
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or not _can_fork():
-        return [fn(x) for x in items]
+        return [_ticked(fn, x, tick) for x in items]
     half = len(items) * 11 // 20  # the parent also unpickles the child's half: it takes a little more
     read, write = os.pipe()
     # Without freeze, the child's garbage collector writes to every object it inherited,
@@ -41,7 +46,8 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], min_items: int | None 
     os.close(write)
     try:
         with os.fdopen(read, "rb") as pipe:  # closed first if fn fails: the child then stops
-            first = [fn(x) for x in items[:half]]
+            first = [_ticked(fn, x, tick, step) for x, step in zip(items[:half], _steps(half, len(items)),
+                                                                      strict=True)]
             data = pipe.read()
     finally:
         _, status = os.waitpid(pid, 0)
@@ -52,6 +58,21 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], min_items: int | None 
         except Exception:  # any broken hand-over: do the work here instead
             pass
     return first + [fn(x) for x in items[half:]]
+
+
+def _ignore(n: int) -> None:
+    pass
+
+
+def _ticked(fn: Callable[[T], R], x: T, tick: Callable[[int], None], step: int = 1) -> R:
+    result = fn(x)
+    tick(step)
+    return result
+
+
+def _steps(part: int, whole: int) -> list[int]:
+    """``part`` whole numbers adding up to ``whole``, as even as they can be."""
+    return [(i + 1) * whole // part - i * whole // part for i in range(part)]
 
 
 def _can_fork() -> bool:

@@ -2,8 +2,9 @@
 
 They stay at the top of the repository, where clerks and developers look for them:
 ``schema/`` (JSON Schemas and the rule book), ``mkdocs.yml`` (the site's base config),
-``site_overrides/`` (theme templates and assets), ``pages/guide.md`` (the clerk's guide)
-and ``catalog/*/_area.yml`` (the nine pilot areas, templates for ``gkml init``).
+``site_overrides/`` (theme templates and assets), ``pages/guide.md`` (the clerk's guide),
+``catalog/*/_area.yml`` (the nine pilot areas, templates for ``gkml init``) and
+``.github/workflows/catalog.yml`` (the CI workflow ``gkml init`` gives a county).
 ``pyproject.toml`` maps that top folder into the package as ``builder.data`` and lists
 the files, so a wheel carries exactly these. Every reader goes through this module, by
 ``importlib.resources``: never through ``__file__``, which points elsewhere in a wheel, a
@@ -62,6 +63,11 @@ def guide() -> Path:
     return root() / "pages" / "guide.md"
 
 
+def workflow() -> Path:
+    """The CI workflow for catalog repositories (``gkml init`` writes it into a new one)."""
+    return root() / ".github" / "workflows" / "catalog.yml"
+
+
 def area_templates() -> list[Path]:
     """The nine pilot areas' ``_area.yml`` of the bundled catalog, in folder order."""
     return sorted((root() / "catalog").glob("*/_area.yml"))
@@ -71,4 +77,4 @@ def data_files() -> list[Path]:
     """Every shipped data file, for the cache fingerprint."""
     folders = (schema_dir(), theme_dir(), root() / "pages")
     found = [p for folder in folders for p in folder.rglob("*") if p.is_file()]
-    return sorted([*found, mkdocs_config(), *area_templates()])
+    return sorted([*found, mkdocs_config(), workflow(), *area_templates()])

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from tempfile import TemporaryDirectory
+
+from builder import git
 
 
 class RevisionError(Exception):
@@ -31,22 +32,11 @@ class Snapshot:
     """The commit's own date: exemptions are judged as of it unless a date is given."""
 
 
-GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null")
-"""Options for every git gkml runs. A repository's own config can name programs to run
-(``core.fsmonitor`` runs on ``git status``); a catalog arrives in pull requests from anyone,
-so gkml never lets its config execute, as other tools reading untrusted repositories do."""
-
-
-def run_git(cwd: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """The one way gkml runs git: hooks and fsmonitor off, no optional index locks taken
-    (``git status`` would otherwise rewrite the index of the clerk's repository)."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
-    return subprocess.run(["git", *GIT_SAFETY, *args], cwd=cwd, input=data, capture_output=True,
-                          check=False, env=env)
-
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
-    done = run_git(cwd, *args, data=data)
+    done = git.run(cwd, *args, data=data)
+    if done is None:
+        raise RevisionError("git 未安装 / git is not installed")
     if done.returncode:
         raise RevisionError(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
     return done.stdout

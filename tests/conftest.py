@@ -3,6 +3,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +34,13 @@ def run(*argv: str) -> Result:
 @pytest.fixture
 def gkml() -> Callable[..., Result]:
     return run
+
+
+def synth(n: int, dest: Path) -> Path:
+    """A synthetic catalog of ``n`` items in ``dest``, made by bench/synth.py as the benchmarks make it."""
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), str(n), str(dest),
+                    "--from", str(ROOT / "catalog")], check=True, capture_output=True)
+    return dest
 
 
 def lay_case(case: Path, dest: Path) -> Path:

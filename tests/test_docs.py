@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 import pytest
 
@@ -43,3 +44,9 @@ def test_every_channel_synonym_is_in_the_guide() -> None:
         for name, official in table[kind].items():
             row = next((r for r in rows if name in r[0].split("；")), [])
             assert row[1:] == [official, "是" if kind == "part" else "否"], name
+def test_the_readme_module_table_matches_the_tree() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(builder/[\w/]+\.py)` \|", readme, flags=re.MULTILINE))
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "builder").rglob("*.py")
+            if p.name not in ("__init__.py", "__main__.py")}
+    assert listed == tree, (sorted(tree - listed), sorted(listed - tree))

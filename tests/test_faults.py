@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, ROOT, lay_case, run
 
 ITEM = (EXAMPLES / "valid" / "minimal" / "cxgh" / "CXGH-001.yml").read_text(encoding="utf-8")
@@ -32,6 +34,7 @@ def _add_item(catalog: Path, code: str) -> None:
     (catalog / "cxgh" / f"{code}.yml").write_text(ITEM.replace("CXGH-001", code), encoding="utf-8")
 
 
+@pytest.mark.faults
 def test_sigkill_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
     catalog = lay_case(EXAMPLES / "valid" / "minimal", tmp_path / "catalog")
     site = tmp_path / "site"
@@ -71,6 +74,7 @@ def _catalog_state(catalog: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(catalog.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # runs a real build
 def test_only_writing_commands_write_into_the_catalog(tmp_path: Path) -> None:
     catalog = lay_case(EXAMPLES / "valid" / "minimal", tmp_path / "catalog")
     _add_item(catalog, "CXGH-002")
@@ -87,6 +91,7 @@ def test_only_writing_commands_write_into_the_catalog(tmp_path: Path) -> None:
         assert _catalog_state(catalog) == before, argv
 
 
+@pytest.mark.slow
 def test_one_broken_file_among_10000_is_found_and_located(tmp_path: Path) -> None:
     catalog = lay_case(EXAMPLES / "valid" / "minimal", tmp_path / "catalog")
     for n in range(2, 10_001):

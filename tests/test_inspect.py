@@ -117,8 +117,10 @@ def test_a_page_without_a_catalog_table_is_reported_not_scored(tmp_path: Path) -
 
 def _three(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "catalog", tmp_path / "甲县" / "catalog")
-    T.write_html((tmp_path / "乙县").mkdir() or tmp_path / "乙县" / "目录.html", "gbk")
-    T.write_xlsx((tmp_path / "丙县").mkdir() or tmp_path / "丙县" / "目录.xlsx")
+    (tmp_path / "乙县").mkdir()
+    (tmp_path / "丙县").mkdir()
+    T.write_html(tmp_path / "乙县" / "目录.html", "gbk")
+    T.write_xlsx(tmp_path / "丙县" / "目录.xlsx")
     plan = tmp_path / "inspection.yml"
     plan.write_text("title: 测试市2027年度基层政务公开标准目录考核\n"
                     "date: \"2027-01-10\"\n"

@@ -16,7 +16,7 @@ from typing import Literal, TextIO
 from builder.catalog import LoadedCatalog, load_catalog
 from builder.clerk.new import find_area
 from builder.findings import Finding, Severity
-from builder.model import Area, Catalog, Item
+from builder.model import Area, Catalog, Item, catalog_title
 from builder.names import safe_stem
 from builder.tables import write_csv, write_xlsx
 
@@ -42,8 +42,7 @@ def usable(loaded: LoadedCatalog, area: str = "") -> tuple[Catalog, list[Finding
 
 
 def title(catalog: Catalog, area: Area | None) -> str:
-    scope = f"{area.name}领域" if area else ""
-    return f"{catalog.site.jurisdiction}{scope}政务公开事项标准目录"
+    return catalog_title(catalog.site, area)
 
 
 EXPORT_DIR = "导出"

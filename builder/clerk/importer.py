@@ -20,7 +20,7 @@ import dataclasses
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from builder.findings import Finding
 from builder.load import load_document
 from builder.model import Area
 from builder.names import unsafe_name
+from builder.progress import track
 from builder.safefile import Refused, entry_kind, refusal, write_text
 from builder.validate import schema
 
@@ -249,8 +250,8 @@ def _may_write(plan: Plan, force: bool, reader: RowReader) -> bool:
     return True
 
 
-def _render(plans: Iterable[Plan], source: Path) -> None:
-    for plan in plans:
+def _render(plans: Sequence[Plan], source: Path) -> None:
+    for plan in track("导入 import", plans, len(plans)):
         origin = f"由 gkml import 导入：{source.name} 工作表“{plan.sheet}”第 {plan.row} 行"
         plan.text = dumps(plan.data, [SCHEMA_LINE, origin])
 

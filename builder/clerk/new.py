@@ -21,14 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.catalog import AREA_FILE, SITE_FILE, display_path
+from builder.catalog import AREA_FILE, display_path, load_settings
 from builder.clerk.fmt import dumps
 from builder.findings import Finding
-from builder.load import load_document
 from builder.model import Area, Site
 from builder.names import unsafe_name
 from builder.safefile import create_text, entry_kind, refusal
-from builder.validate import UNFILLED, raw_schema, validate_document
+from builder.validate import UNFILLED, raw_schema
 
 PLACEHOLDER = UNFILLED
 """validate flags it wherever it is left, 情况说明 included."""
@@ -46,19 +45,9 @@ class Context:
 
 
 def read_context(root: Path) -> Context:
-    """site.yml and every valid _area.yml; broken ones are validate's business."""
-    site_doc = load_document(root / SITE_FILE, SITE_FILE) if (root / SITE_FILE).is_file() else None
-    site = Site.from_data(site_doc.data) if site_doc and _valid(site_doc, "site") else Site()
-    areas: dict[str, Area] = {}
-    for meta in sorted(root.glob(f"*/{AREA_FILE}")):
-        doc = load_document(meta, meta.as_posix())
-        if _valid(doc, "area"):
-            areas[meta.parent.name] = Area.from_data(meta.parent.name, doc.data)
+    """site.yml and every usable _area.yml (``catalog.load_settings``)."""
+    site, areas = load_settings(root)
     return Context(root, site, areas)
-
-
-def _valid(doc: Any, kind: Any) -> bool:
-    return isinstance(doc.data, dict) and not doc.findings and not validate_document(doc, kind)
 
 
 def find_area(areas: Mapping[str, Area], name: str) -> Area | None:

@@ -6,14 +6,13 @@ folder stays exactly as it was.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from builder import resources
+from builder import native, resources
 from builder.catalog import LoadedCatalog, load_catalog
 from builder.check.rulebook import RulesError, load_rules
 from builder.check.score import check_loaded
@@ -21,7 +20,7 @@ from builder.findings import Finding, Lang
 from builder.markup import href
 from builder.model import Catalog
 from builder.report import REPORTERS
-from builder.site import publish
+from builder.site import publish, swap
 from builder.site.check_pages import item_section, methodology_page, score_page
 from builder.site.config import write_config
 from builder.site.docs import work_dir
@@ -52,6 +51,7 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     if isinstance(target, Refusal):
         REPORTERS["text"]([Finding(target.code, str(site_dir), params=target.params)], 0, lang, out)
         return 2
+    swap.recover(work_dir(target), target)
     loaded = load_catalog(root)
     if loaded.findings:
         REPORTERS["text"](loaded.findings, loaded.files, lang, out)
@@ -96,7 +96,7 @@ def _release_memory() -> None:
     waits for the whole build, and glibc keeps freed heap pages otherwise (10,000 items:
     310 MB held beside MkDocs' own peak, 85 MB after this)."""
     gc.collect()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    trim = native.function("malloc_trim")  # glibc only
     if trim is not None:
         trim(0)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from builder import resources, tables
-from builder.model import Catalog
+from builder.model import Catalog, catalog_title
 from builder.site.pages import download_files, schema_files
 
 
@@ -18,8 +18,7 @@ def download_data(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
     """Every data file of the 下载 page with its path in the site, made one at a time."""
     for d in download_files(catalog):
         part = Catalog(catalog.site, (d.area,), catalog.items_of(d.area)) if d.area else catalog
-        title = f"{catalog.site.jurisdiction}{d.area.name if d.area else ''}政务公开事项标准目录"
-        yield d.path, _FORMATS[d.fmt](part, title)
+        yield d.path, _FORMATS[d.fmt](part, catalog_title(catalog.site, d.area))
     for path in schema_files():
         yield path, (resources.schema_dir() / path.rsplit("/", 1)[1]).read_bytes()
 

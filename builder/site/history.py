@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from builder.revision import run_git
+from builder import git
 
 _RECORD = "\x1e"
 
@@ -31,11 +31,8 @@ def read_history(root: Path, files: list[str]) -> History:
 
 
 def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = run_git(root, "-c", "core.quotePath=false", *args)
-    except OSError:  # git not installed, or the folder is gone
-        return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+    done = git.run(root, *args)
+    return done.stdout.decode("utf-8", "replace") if done is not None and done.returncode == 0 else None
 
 
 def _git_dates(root: Path) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from builder.files import write_atomic
 from builder.markup import page_url
+from builder.progress import track
 
 # --- item pages laid out from a prototype ---------------------------------------------------
 #
@@ -74,7 +75,7 @@ class Layout:
     def write(self, site: Path, items: Mapping[str, str], *, atomic: bool = False) -> int:
         """Write the pages of ``items`` into ``site``; ``atomic`` replaces each file whole
         (for a folder being served), else files are written in place (a fresh folder)."""
-        for rel, item in items.items():
+        for rel, item in track("写入页面 pages", items.items(), len(items)):
             url = page_url(rel)
             raw = self.page(item, url).encode("utf-8")
             if atomic:

@@ -29,7 +29,8 @@ def start_mkdocs(*args: str) -> Iterator[subprocess.Popen[str]]:
     interrupted (Ctrl+C, an exception), and on Linux killed by the kernel when the build
     process itself dies, even by ``kill -9`` (``PR_SET_PDEATHSIG``). Without this a killed
     build left MkDocs running and writing into a folder no one would clean up."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # MkDocs' log is read as UTF-8: on Windows its console encoding would be GBK.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                             env=env, preexec_fn=_dies_with(os.getpid()))  # see _dies_with

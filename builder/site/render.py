@@ -37,7 +37,7 @@ from builder.markup import (
 )
 from builder.markup import title as safe_title
 from builder.markup import url as safe_url
-from builder.model import Area, Catalog, Item, Site, Unit
+from builder.model import Area, Catalog, Item, Site, Unit, catalog_title
 from builder.site.pages import DOWNLOADS, about_page, downloads_page
 from builder.validate import schema
 
@@ -114,7 +114,7 @@ def last_changed(dates: Mapping[str, str]) -> str:
 
 
 def site_title(site: Site) -> str:
-    return safe_title(f"{site.jurisdiction}政务公开事项标准目录")
+    return safe_title(catalog_title(site))
 
 
 # --- home -------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def home_page(catalog: Catalog, inputs: Inputs) -> str:
     when = last_changed(inputs.dates)
     lines = [
         front_matter({"title": "首页", "hide": ["navigation", "toc"], **NO_SEARCH}),
-        f"# {text(site.jurisdiction)}政务公开事项标准目录\n",
+        f"# {text(catalog_title(site))}\n",
         f"本目录列出{text(site.jurisdiction)}在 {len(catalog.areas)} 个试点领域依法公开的"
         f" {len(catalog.items)} 个政务公开事项：每个事项公开什么、依据什么、何时由谁通过什么渠道公开。"
         + (f"目录最后更新于 {when}。" if when else "") + "\n",
@@ -151,7 +151,7 @@ def directory_page(catalog: Catalog) -> str:
     parts = [
         front_matter({"title": "标准目录", "hide": ["navigation", "toc"], **NO_SEARCH}),
         "# 标准目录\n",
-        f"{text(catalog.site.jurisdiction)}政务公开事项标准目录，共 {len(catalog.items)} 项，"
+        f"{text(catalog_title(catalog.site))}，共 {len(catalog.items)} 项，"
         "按领域分表。点击表头可排序；打印时为 A4 横向。√ 表示适用。\n",
     ]
     for area in catalog.areas:

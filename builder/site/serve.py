@@ -106,9 +106,21 @@ class _Rebuild:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            _kill_tree(self.proc)
             self.proc.wait()
         self.proc = None
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the build and its MkDocs child: the process group on POSIX, ``taskkill /T`` on
+    Windows; where neither exists, the build alone (its MkDocs then finishes into a
+    folder the next build removes)."""
+    if hasattr(os, "killpg"):
+        os.killpg(proc.pid, signal.SIGKILL)
+    elif sys.platform == "win32":  # pragma: no cover
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    else:
+        proc.kill()
 
 
 def _changes(root: Path, seen: dict[str, tuple[int, int]], interval: float,
