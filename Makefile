@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site validate test test-fast lint clean browser
+.PHONY: setup site validate test test-fast lint clean browser office
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ browser:
 	@test -x $(CHROMIUM) || ! command -v apt-get >/dev/null || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+# The print test converts a downloaded XLSX to PDF with LibreOffice Calc (headless; the
+# -nogui package is the smallest that has soffice) and reads it with poppler's pdfinfo and
+# pdftotext; Noto CJK gives the Chinese glyphs. Installed like Chromium: skipped locally
+# where apt-get is missing, required under CI=true.
+office:
+	@{ command -v soffice && command -v pdftotext && fc-list | grep -qi "noto.*cjk"; } >/dev/null 2>&1 || \
+	  ! command -v apt-get >/dev/null || \
+	  { $(SUDO) apt-get update -q && \
+	    $(SUDO) apt-get install -y -q libreoffice-calc-nogui poppler-utils fonts-noto-cjk; }
+
 validate: $(STAMP)
 	$(BIN)/gkml validate catalog
 
@@ -45,7 +55,7 @@ JOBS ?= auto
 
 ## test: lint, type-check and run the whole test suite (browser, real MkDocs builds, the
 ## installed wheel, fault injection)
-test: $(STAMP) $(NODE_STAMP) browser lint
+test: $(STAMP) $(NODE_STAMP) browser office lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 ## test-fast: the quick lane while editing (no browser, no real MkDocs build, no wheel, no

@@ -24,6 +24,7 @@ from builder.site.config import write_config
 from builder.site.docs import work_dir
 from builder.site.downloads import download_data
 from builder.site.render import nav, site_title
+from builder.site.search_keys import catalog_keys
 
 
 def size(folder: Path) -> int:
@@ -51,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     times["downloads alone"] = time.monotonic() - t
     work = work_dir(args.site_dir)
     write_config(work, catalog.site, site_title(catalog.site), nav(catalog))
-    result = publish.build(work, args.site_dir, pages, lambda: download_data(catalog))
+    result = publish.build(work, args.site_dir, pages, lambda: download_data(catalog),
+                           search_keys=lambda: catalog_keys(catalog))
     times["publish"] = result.seconds
     assert result.ok, result.log
 

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_clerk_commands(sub, _common)  # new, import, export, fmt (builder/clerk/commands.py)
     _add_init(sub, _common)  # init (builder/clerk/init.py)
-    _add_inspect_command(sub, _common, _iso_date)  # inspect (builder/inspect/command.py)
+    _add_inspect_command(sub, _common, _iso_date)
     _add_site(sub)
     return parser
 
@@ -104,6 +104,9 @@ def _add_site(sub: argparse._SubParsersAction[_Parser]) -> None:
     b.add_argument("--allow-shrink", action="store_true",
                    help="允许发布的事项数为 0 或少于现有网站的一半 / allow publishing no items, "
                    "or fewer than half of the site's")
+    b.add_argument("--guide", action="store_true",
+                   help="同时生成公开专员操作指南页，仅供本机预览，不要公开 / also build the clerk's "
+                   "guide page, for a local preview only (gkml serve uses it)")
     b.set_defaults(run=cmd_build)
     s = sub.add_parser("serve", help="本地预览网站，修改事项后自动刷新 / live preview",
                        description="在本机预览网站：修改目录中的 YAML 文件后，浏览器中的页面自动刷新。"
@@ -126,7 +129,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if _no_catalog(args, out):
         return 2
-    return build_site(args.path, args.site_dir, out, err, args.lang, allow_shrink=args.allow_shrink)
+    return build_site(args.path, args.site_dir, out, err, args.lang, allow_shrink=args.allow_shrink,
+                      guide=args.guide)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -134,6 +134,8 @@ class Head:
     key: str = ""
     sub: tuple[str, ...] = ()
     """Labels of the second header row under this cell (a group such as 公开对象)."""
+    sub_keys: tuple[str, ...] = ()
+    """The sort keys of the ``sub`` cells (each names its column's cells, as ``key`` does)."""
 
     def html(self, two_rows: bool) -> str:
         a: dict[str, str | int] = {"scope": "colgroup" if self.sub else "col"}
@@ -152,20 +154,25 @@ def table(heads: Sequence[Head], rows: Iterable[Sequence[Cell]], *, label_id: st
           css: str, search: bool = True) -> str:
     """An HTML table labelled by the heading ``label_id``; sortable by tablesort.
 
-    With a two-row header, sorting is driven by the first row (``data-sort-method=thead``)
-    and each sortable header names its cells by ``data-sort-column-key``, because
-    tablesort's column index is wrong once a row holds spanning cells.
+    With a two-row header, tablesort drives the first row (``data-sort-method=thead``) and
+    gkml.js the second; each sortable header names its cells by ``data-sort-column-key``,
+    because tablesort's column index is wrong once a row holds spanning cells.
     """
     two_rows = any(h.sub for h in heads)
     head = "<tr" + (' data-sort-method="thead"' if two_rows else "") + ">"
     head += "".join(h.html(two_rows) for h in heads) + "</tr>\n"
     if two_rows:
-        subs = [s for h in heads for s in h.sub]
-        head += "<tr>" + "".join(f'<th scope="col">{text(s)}</th>' for s in subs) + "</tr>\n"
+        head += "<tr>" + "".join(_sub_head(h) for h in heads) + "</tr>\n"
     exclude = "" if search else f" {SEARCH_EXCLUDE}"
     body = "".join("<tr>" + "".join(c.html() for c in row) + "</tr>\n" for row in rows)
     return _wrap(css, f'<table aria-labelledby="{label_id}"{exclude}>\n'
                  f"<thead>\n{head}</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
+
+
+def _sub_head(head: Head) -> str:
+    keys = head.sub_keys or ("",) * len(head.sub)
+    return "".join(f'<th scope="col"{attrs({"data-sort-column-key": k}) if k else ""}>{text(s)}</th>'
+                   for s, k in zip(head.sub, keys, strict=True))
 
 
 def key_value_table(rows: Iterable[tuple[str, str, bool]], *, label_id: str, css: str) -> str:

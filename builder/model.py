@@ -38,6 +38,15 @@ class Site:
     contact: Mapping[str, str] = field(default_factory=dict)
     repo_url: str = ""
     edit_uri: str = "edit/main/"
+    site_code: str = ""
+    """网站标识码, ICP备案号 and 公安机关备案号: the footer shows each one that is given
+    (China's government-website rules ask for them on every page)."""
+    icp_record: str = ""
+    police_record: str = ""
+    show_check_pages: bool = True
+    """Whether the 考核 pages and the items' deductions are published (the county's choice)."""
+    show_sources: bool = False
+    """Whether an area page links the other places' catalogs it was drafted from."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Site:

@@ -35,6 +35,11 @@ API (stable; the site and ``gkml import``/``gkml export`` depend on it):
   again by ``csv_unescape`` on import); an XLSX cell is typed text (``data_type`` 's', never
   guessed by openpyxl) and such a cell also carries Excel's quote prefix, so editing it in
   Excel keeps it text.
+  cells, frozen panes below the header, column widths, wrapped text, print setup
+  (``print_setup``: landscape A4/A3, one page wide, header rows on every page); every cell
+  is text (never a formula). ``write_catalog_xlsx(path, catalog, title)``: a 汇总 sheet
+  with a 领域 column, then one such sheet per area. ``write_csv``/``rows`` take ``areas``
+  (slug → name) for a 领域 first column.
 - ``catalog_json(catalog) -> dict``: ``{"site", "areas", "items"}`` for the JSON download;
   dump it with ``ensure_ascii=False``. Items carry every key (empty text or lists when
   unset) and ``method`` is always a list, so machines need no special cases.
@@ -46,7 +51,8 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,10 +65,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from builder.model import Area, Catalog, Item, Site
+from builder.model import Area, Catalog, Item, Site, catalog_title
 
 TICK = "√"
 CHANNEL_MARK = "■"
@@ -130,9 +138,17 @@ def split_channels(cell: str) -> list[str]:
     return [c.strip() for c in cell.split(CHANNEL_MARK) if c.strip()]
 
 
-def rows(site: Site, items: Iterable[Item]) -> list[list[str]]:
-    """Both header rows followed by one numbered row per item."""
-    return [*header_rows(site), *(cells(it, site, n) for n, it in enumerate(items, 1))]
+AREA_COLUMN = Column("领域", "", 12)
+"""The first column of a table holding several areas (the whole-catalog CSV, the 汇总 sheet)."""
+
+
+def rows(site: Site, items: Iterable[Item], areas: Mapping[str, str] | None = None) -> list[list[str]]:
+    """Both header rows followed by one numbered row per item; with ``areas`` (slug →
+    name) a 领域 column first."""
+    if areas is None:
+        return [*header_rows(site), *(cells(it, site, n) for n, it in enumerate(items, 1))]
+    head = _header_rows((AREA_COLUMN, *columns(site)))
+    return [*head, *([areas.get(it.area, ""), *cells(it, site, n)] for n, it in enumerate(items, 1))]
 
 
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
@@ -179,8 +195,9 @@ def xlsx_cell(ws: Any, value: object, style: StyleArray | None = None, **named: 
     return cell
 
 
-def write_csv(target: Path | TextIO, site: Site, items: Iterable[Item]) -> None:
-    table = [[csv_cell(c) for c in row] for row in rows(site, items)]
+def write_csv(target: Path | TextIO, site: Site, items: Iterable[Item],
+              areas: Mapping[str, str] | None = None) -> None:
+    table = [[csv_cell(c) for c in row] for row in rows(site, items, areas)]
     if isinstance(target, Path):
         with target.open("w", encoding="utf-8-sig", newline="") as stream:
             csv.writer(stream).writerows(table)
@@ -198,21 +215,81 @@ _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_xlsx(path: Path, site: Site, items: Iterable[Item], title: str) -> None:
-    """The sheet, streamed: openpyxl's write-only mode writes each row as it comes instead of
+    """One sheet, streamed: openpyxl's write-only mode writes each row as it comes instead of
     keeping every cell (a 10,000-row sheet held 110 MB), so layout is set up front."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_SHEET_NAME_BAD.sub("_", title)[:31] or "目录")
-    cols = columns(site)
+    _sheet(wb, _SHEET_NAME_BAD.sub("_", title)[:31] or "目录", site, title, items)
+    _save_reproducibly(wb, path)
+
+
+def write_catalog_xlsx(path: Path, catalog: Catalog, title: str) -> None:
+    """The whole catalog: a 汇总 sheet of every item (with a 领域 column), then a sheet per
+    area, each titled and laid out for printing like a one-area workbook."""
+    wb = Workbook(write_only=True)
+    names = {a.slug: a.name for a in catalog.areas}
+    _sheet(wb, SUMMARY_SHEET, catalog.site, title, catalog.items, names)
+    for area in catalog.areas:
+        sheet = _SHEET_NAME_BAD.sub("_", area.name)[:31]
+        _sheet(wb, sheet, catalog.site, catalog_title(catalog.site, area), catalog.items_of(area))
+    _save_reproducibly(wb, path)
+
+
+SUMMARY_SHEET = "汇总"
+
+
+
+def _sheet(wb: Workbook, name: str, site: Site, title: str, items: Iterable[Item],
+           areas: Mapping[str, str] | None = None) -> None:
+    ws = wb.create_sheet(name)
+    cols = (AREA_COLUMN, *columns(site)) if areas is not None else columns(site)
     for i, c in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(i)].width = c.width
-    ws.freeze_panes = f"C{TITLE_ROWS + 3}"  # header rows and 序号/事项编码 stay in view
+    # header rows and 序号/事项编码 (and 领域) stay in view
+    ws.freeze_panes = f"{get_column_letter(3 + (areas is not None))}{TITLE_ROWS + 3}"
+    print_setup(ws, cols)
     _title(ws, title, len(cols))
     _header(ws, cols)
     styles = _body_styles(ws, cols)
     for n, item in enumerate(items, 1):
-        ws.append([xlsx_cell(ws, value, style) for value, style in zip(cells(item, site, n), styles,
-                                                                        strict=True)])
-    _save_reproducibly(wb, path)
+        values = ([areas.get(item.area, "")] if areas is not None else []) + cells(item, site, n)
+        ws.row_dimensions[TITLE_ROWS + 2 + n].height = row_height(values, cols)
+        ws.append([xlsx_cell(ws, value, style) for value, style in zip(values, styles, strict=True)])
+
+
+LINE_HEIGHT = 16.0
+"""Points per wrapped line of 11-point text, Chinese included."""
+
+
+def row_height(values: Sequence[str], cols: Sequence[Column]) -> float:
+    """The height that shows every wrapped line of the row. Spreadsheet programs do not all
+    fit rows to wrapped text when they open a file (LibreOffice 7.4 printed one line of
+    each), so the writer says it: a Chinese character is two width units, a Latin one."""
+    lines = max(sum(max(1, -(-_text_width(line) // max(1, c.width - 1))) for line in v.split("\n"))
+                for v, c in zip(values, cols, strict=True))
+    return lines * LINE_HEIGHT + 4
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+A3_ABOVE = 180
+"""Total column width (Excel characters) above which a sheet prints on A3, not A4."""
+
+
+def print_setup(ws: Any, cols: Sequence[Column]) -> None:
+    """Ready to print (the 下载 page says so): landscape A4 or A3 by the table's width, one
+    page wide, the two header rows repeated on every page, centred, page numbers below."""
+    ws.page_setup.orientation = "landscape"
+    wide = sum(c.width for c in cols) > A3_ABOVE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3 if wide else Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{TITLE_ROWS + 1}:{TITLE_ROWS + 2}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def _body_styles(ws: Worksheet, cols: Sequence[Column]) -> list[StyleArray]:

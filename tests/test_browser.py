@@ -14,13 +14,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
 
 from builder.model import Item
+from builder.site.pages import download_path
 from builder.site.render import area_path
 from tests.conftest import ROOT
 from tests.sitekit import XSS_CODE, BuiltSite, serve_dir
@@ -183,7 +184,9 @@ def test_item_pages_show_every_element(tab: Tab, built_site: BuiltSite) -> None:
         for label in ("事项编码", "所属领域", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
                       "公开渠道和载体", "公开对象", "公开方式", "公开层级", "最后修改"):
             assert label in shown
-        assert "源文件（YAML）" in shown
+        assert "源文件" not in shown and item.file not in shown  # published data only
+        data_link = tab.page.get_attribute("a[href$='.json']", "href")
+        assert data_link is not None and data_link.endswith(f"items/{item.code}.json")
 
 
 def test_directory_prints_on_a4_landscape(tab: Tab) -> None:
@@ -229,29 +232,34 @@ def test_every_download_opens_and_holds_every_item(tab: Tab, built_site: BuiltSi
     for href in data:
         response = page.request.get(href)
         assert response.ok, href
-        name = href.rsplit("/", 1)[1]
+        name = unquote(href.rsplit("/", 1)[1])
         assert _codes(name, response.body()) == _expected(name, built_site), href
     for href in (h for h in hrefs if "/schema/" in h):
         assert json.loads(page.request.get(href).body())["$schema"].startswith("https://json-schema.org/")
 
 
 def _expected(name: str, built_site: BuiltSite) -> list[str]:
-    stem = name.split(".")[0]
     catalog = built_site.catalog
-    if stem == "catalog":
-        return [i.code for i in catalog.items]
-    area = next(a for a in catalog.areas if a.prefix.lower() == stem)
-    return [i.code for i in catalog.items_of(area)]
+    scopes = {download_path(catalog.site, a, "csv").rsplit("/", 1)[1].removesuffix(".csv"): a
+              for a in (None, *catalog.areas)}
+    area = scopes[name.rsplit(".", 1)[0]]
+    return [i.code for i in (catalog.items_of(area) if area else catalog.items)]
 
 
 def _codes(name: str, body: bytes) -> list[str]:
+    # the whole catalog's CSV and 汇总 sheet have a 领域 column first
+    at = 1 + ("领域" not in name)
     if name.endswith(".csv"):
         assert body.startswith(b"\xef\xbb\xbf")  # the BOM Excel on Chinese Windows needs
         rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-        return [r[1] for r in rows[2:]]
+        return [r[at] for r in rows[2:]]
     if name.endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-        return [str(r[1]) for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]]
+        sheets = load_workbook(io.BytesIO(body), read_only=True).worksheets
+        codes = [str(r[at]) for r in sheets[0].iter_rows(min_row=4, values_only=True) if r[at]]
+        if at == 2:  # then a sheet per area, which together hold every item once
+            assert [str(r[1]) for ws in sheets[1:] for r in ws.iter_rows(min_row=4, values_only=True)
+                    if r[1]] == codes
+        return codes
     return [i["code"] for i in json.loads(body)["items"]]
 
 

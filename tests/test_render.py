@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from builder.markup import text, title, url
 from builder.model import Catalog
 from builder.report import codes_markdown
 from builder.site.pages import download_files, schema_files
-from builder.site.render import ABOUT, area_path, broken_links, item_path, nav, render_site
+from builder.site.render import ABOUT, area_path, broken_links, item_data_path, item_path, nav, render_site
+from builder.site.table_style import listing_style
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("GKML_UPDATE_GOLDENS") == "1"
@@ -39,15 +41,11 @@ def golden_catalog() -> Catalog:
 
 
 def golden_pages() -> dict[str, str]:
-    root = GOLDEN / "catalog"
-    catalog = golden_catalog()
-    sources = {i.file: (root / i.file).read_text(encoding="utf-8") for i in catalog.items}
-    return render_site(catalog, DATES, sources=sources,
-                       edit_base="https://git.example.org/jinyang/gkml/edit/main/catalog/")
+    return render_site(golden_catalog(), DATES)
 
 
-# The about page embeds the catalogue of finding codes, which grows with other stages;
-# it is checked on its own below instead of by a golden file.
+# The about page explains every element of the item schema, which grows with other
+# stages; it is checked on its own below instead of by a golden file.
 GOLDEN_PAGES = sorted(p for p in golden_pages() if p != ABOUT)
 
 
@@ -75,11 +73,13 @@ def test_site_has_one_page_per_area_and_item() -> None:
     assert item_path(catalog.items[0]) == "items/CXGH-001.md"
 
 
-def test_about_page_explains_elements_and_lists_every_finding_code() -> None:
+def test_about_page_explains_elements_without_file_keys_or_finding_codes() -> None:
     about = golden_pages()[ABOUT]
     for label in ("公开内容（要素）", "公开依据", "公开时限", "公开渠道和载体", "公开层级"):
         assert label in about
-    assert codes_markdown("zh") in about
+    body = re.sub(r"\{#[a-z-]+\}", "", about.split("---", 2)[2])  # heading ids are not shown
+    assert codes_markdown("zh") not in about and "item-code" not in about
+    assert not re.search(r"[a-z]{3,}|\.yml", body), re.findall(r".{20}(?:[a-z]{3,}|\.yml).{20}", body)
 
 
 def test_extra_pages_and_item_sections_are_added_without_touching_the_rest() -> None:
@@ -102,13 +102,25 @@ def test_nav_leaves_items_out() -> None:
 
 def test_downloads_cover_the_catalog_and_each_area_in_three_formats() -> None:
     files = download_files(golden_catalog())
-    assert {d.path for d in files} >= {"downloads/catalog.csv", "downloads/catalog.xlsx",
-                                       "downloads/catalog.json", "downloads/cxgh.csv", "downloads/czyj.json"}
+    # named as what they hold, so that a saved copy says so too
+    assert {d.path for d in files} >= {"downloads/金样县人民政府政务公开事项标准目录.csv",
+                                       "downloads/金样县人民政府政务公开事项标准目录.xlsx",
+                                       "downloads/金样县人民政府城乡规划领域政务公开事项标准目录.csv",
+                                       "downloads/金样县人民政府财政预决算领域政务公开事项标准目录.json"}
     assert len(files) == 3 * 3
 
 
+def test_source_links_are_shown_only_when_the_site_asks() -> None:
+    catalog = golden_catalog()
+    assert "一个不可点击的来源" not in golden_pages()["areas/cxgh.md"]
+    shown = Catalog(replace(catalog.site, show_sources=True), catalog.areas, catalog.items)
+    assert "一个不可点击的来源" in render_site(shown, DATES)["areas/cxgh.md"]
+
+
 def test_unsafe_addresses_are_not_linked() -> None:
-    area = golden_pages()["areas/cxgh.md"]
+    catalog = golden_catalog()
+    catalog = Catalog(replace(catalog.site, show_sources=True), catalog.areas, catalog.items)
+    area = render_site(catalog, DATES)["areas/cxgh.md"]
     assert "一个不可点击的来源" in area and "](<javascript:" not in area
     assert url("javascript:alert(1)") is None and url("https://a.example/x y") == "https://a.example/x%20y"
 
@@ -185,8 +197,10 @@ def _spaces(value: str) -> str:
 
 def test_html_links_of_every_page_resolve() -> None:
     pages = golden_pages()
-    files = [d.path for d in download_files(golden_catalog())] + schema_files()
-    assert broken_links(pages, files) == []
+    catalog = golden_catalog()
+    files = [d.path for d in download_files(catalog)] + schema_files()
+    assert broken_links(pages, files + [item_data_path(i) for i in catalog.items]) == []
+    assert '<a href="../CXGH-001.json">JSON</a>' in pages["items/CXGH-001.md"]
     assert '<a href="../items/CXGH-001/">' in pages["directory.md"]  # the links checked are there
 
 
@@ -196,3 +210,20 @@ def test_a_link_to_a_missing_page_or_file_is_reported() -> None:
              "index.md": ""}
     assert broken_links(pages, ["downloads/catalog.csv"]) == [
         ("directory.md", "../items/CXGH-404/"), ("items/CXGH-001.md", "../../downloads/none.csv")]
+
+
+def test_listing_style_names_every_column_and_escapes_level_names() -> None:
+    site = replace(golden_catalog().site, levels=("县级", 'x"</style><script>'))
+    style = listing_style(site)
+    assert style.startswith("<style>\n") and style.count("</style>") == 1
+    assert "<script>" not in style and 'x"' not in style
+    assert 'content: "事项编码"' in style and "公开层级\\ff1a 县级" in style
+
+
+def test_second_header_row_sorts_by_its_own_columns() -> None:
+    area = golden_pages()["areas/cxgh.md"]
+    head = area.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    second = head.split("</tr>\n<tr>", 1)[1]  # the header's second row
+    assert re.findall(r'data-sort-column-key="(c\d+)">(\w+)<', second)[:3] == [
+        ("c2", "一级事项"), ("c3", "二级事项"), ("c10", "全社会")]
+    assert 'data-sort-method="none"' not in area.split("</thead>", 1)[0]

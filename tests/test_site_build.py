@@ -28,6 +28,7 @@ from builder.site.downloads import download_data
 from builder.site.history import read_history
 from builder.site.mkdocs import check_tools
 from builder.site.render import area_path, item_path
+from builder.site.search_keys import catalog_keys
 from builder.site.sitedir import MARKER
 from tests.conftest import ROOT, run
 from tests.sitekit import XSS_CODE, BuiltSite
@@ -157,8 +158,9 @@ def _build_both_ways(catalog: Path, out: Path) -> tuple[Path, Path]:
         site = out / ("mkdocs" if reference else "layout") / "site"
         work = work_dir(site)
         pages = generate(loaded, work, site_extras(loaded))
-        result = publish.build(work, site, pages, functools.partial(download_data, loaded.catalog()),
-                               reference=reference)
+        catalog_ = loaded.catalog()
+        result = publish.build(work, site, pages, functools.partial(download_data, catalog_),
+                               reference=reference, search_keys=functools.partial(catalog_keys, catalog_))
         assert result.ok, result.log
         sites.append(site)
     return sites[0], sites[1]

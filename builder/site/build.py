@@ -7,6 +7,7 @@ folder stays exactly as it was.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,14 +22,17 @@ from builder.markup import href
 from builder.model import Catalog
 from builder.report import REPORTERS
 from builder.site import publish, swap
+from builder.site.changes import latest_section, read_record, record_pages
 from builder.site.check_pages import item_section, methodology_page, score_page
 from builder.site.config import write_config
 from builder.site.docs import work_dir
 from builder.site.downloads import download_data
 from builder.site.history import History, read_history
+from builder.site.item_data import item_data_files
 from builder.site.mkdocs import check_tools
 from builder.site.pages import download_files, schema_files
-from builder.site.render import broken_links, item_path, nav, render_site, site_title
+from builder.site.render import HOME, broken_links, item_data_path, item_path, nav, render_site, site_title
+from builder.site.search_keys import catalog_keys
 from builder.site.sitedir import Refusal, shrink, site_target
 
 Report = Callable[[LoadedCatalog], None]
@@ -44,9 +48,10 @@ class Extras:
 
 
 def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh",
-               extras: Extras | None = None, *, allow_shrink: bool = False) -> int:
+               extras: Extras | None = None, *, allow_shrink: bool = False, guide: bool = False) -> int:
     """``gkml build``: exit 0 when the site was published, 1 when it was not, 2 when
-    ``site_dir`` is not a folder a build may replace (``sitedir.site_target``)."""
+    ``site_dir`` is not a folder a build may replace (``sitedir.site_target``). ``guide``
+    adds the clerk's guide, for the clerk's own preview (``gkml serve``) only."""
     target = site_target(site_dir, root)
     if isinstance(target, Refusal):
         REPORTERS["text"]([Finding(target.code, str(site_dir), params=target.params)], 0, lang, out)
@@ -64,7 +69,7 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
         err.write(problem + "\n")
         return 1
     try:
-        extras = extras or site_extras(loaded)
+        extras = extras or site_extras(loaded, guide=guide)
     except RulesError as exc:
         err.write(f"{exc}\n")
         return 1
@@ -77,8 +82,9 @@ def build_site(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang 
     pages = generate(loaded, work, extras)
     del loaded, extras  # the catalog's documents and marks are not needed any more
     _release_memory()
-    result = publish.build(work, target, pages, lambda: download_data(catalog),
-                           items_published=len(catalog.items))
+    result = publish.build(work, target, pages,
+                           lambda: itertools.chain(download_data(catalog), item_data_files(catalog)),
+                           items_published=len(catalog.items), search_keys=lambda: catalog_keys(catalog))
     if not result.ok:
         err.write(result.log + "\n")
         err.write(say(lang, "网站生成失败，原有网站保持不变。",
@@ -101,17 +107,23 @@ def _release_memory() -> None:
         trim(0)
 
 
-def site_extras(loaded: LoadedCatalog) -> Extras:
-    """The inspector's pages (考核, 考核方法), each item's own deductions, the clerk's guide."""
-    book = load_rules()
-    result = check_loaded(loaded, book)
-    paths = {i.code: item_path(i) for i in loaded.catalog().items}
-    pages = {CHECK_PAGE: score_page(result, item_href=lambda code: href(CHECK_PAGE, paths[code])
-                                    if code in paths else None),
-             METHOD_PAGE: methodology_page(book)}
-    if resources.guide().is_file():
+def site_extras(loaded: LoadedCatalog, *, guide: bool = False) -> Extras:
+    """The inspector's pages (考核, 考核方法) and each item's own deductions, unless the county
+    keeps them off its site (``show_check_pages`` in site.yml); with ``guide``, the clerk's
+    guide, which is never part of the public site."""
+    catalog = loaded.catalog()
+    pages: dict[str, str] = {}
+    sections: dict[str, str] = {}
+    if catalog.site.show_check_pages:
+        book = load_rules()
+        result = check_loaded(loaded, book)
+        paths = {i.code: item_path(i) for i in catalog.items}
+        pages = {CHECK_PAGE: score_page(result, item_href=lambda code: href(CHECK_PAGE, paths[code])
+                                        if code in paths else None),
+                 METHOD_PAGE: methodology_page(book)}
+        sections = {code: s for code in paths if (s := item_section(result, code))}
+    if guide and resources.guide().is_file():
         pages[GUIDE_PAGE] = resources.guide().read_text(encoding="utf-8")
-    sections = {code: s for code in paths if (s := item_section(result, code))}
     return Extras(pages, sections)
 
 
@@ -124,6 +136,7 @@ def generate(loaded: LoadedCatalog, work: Path, extras: Extras) -> dict[str, str
     catalog = loaded.catalog()
     pages = site_pages(loaded, catalog, extras)
     data = [d.path for d in download_files(catalog)] + schema_files()
+    data += [item_data_path(i) for i in catalog.items]
     broken = broken_links(pages, data)
     if broken:  # a fault of gkml's, never of the catalog
         raise RuntimeError("broken links: " + ", ".join(f"{p} → {h}" for p, h in broken[:5]))
@@ -139,14 +152,16 @@ def site_pages(loaded: LoadedCatalog, catalog: Catalog, extras: Extras,
     entries = [e for e in loaded.entries if chosen is None or e.rel in chosen]
     files = [e.rel for e in entries] + ["site.yml"] + [f"{a}/_area.yml" for a in loaded.areas]
     history = read_history(loaded.root, files)
-    sources = {e.rel: (loaded.root / e.rel).read_text(encoding="utf-8-sig", errors="replace")
-               for e in entries}
-    return render_site(catalog, history.dates, sources=sources, edit_base=_edit_base(catalog, history),
-                       extra_pages=extras.pages, item_extras=extras.item_sections, only_items=only_items)
+    pages = render_site(catalog, history.dates, extra_pages=extras.pages,
+                        item_extras=extras.item_sections, only_items=only_items)
+    if only_items is None:
+        add_record(pages, loaded.root, catalog, history)
+    return pages
 
 
-def _edit_base(catalog: Catalog, history: History) -> str:
-    site = catalog.site
-    if not site.repo_url or history.repo_prefix is None:
-        return ""
-    return f"{site.repo_url.rstrip('/')}/{site.edit_uri.strip('/')}/{history.repo_prefix}"
+def add_record(pages: dict[str, str], root: Path, catalog: Catalog, history: History) -> None:
+    """The record of changes (``changes``): the latest on the home page, the feed, and a
+    page at each withdrawn item's address."""
+    record = read_record(root, catalog, history)
+    pages[HOME] = pages[HOME].rstrip("\n") + "\n" + latest_section(record, HOME)
+    pages.update(record_pages(catalog, record))

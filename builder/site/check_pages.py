@@ -18,7 +18,6 @@ from builder.check.report import (
     percent,
     reason_label,
     subject_label,
-    where,
     word,
 )
 from builder.check.result import CheckResult, Deduction, Exemption, Tally, element_label
@@ -122,9 +121,9 @@ def _item_cell(code: str | None, fallback: str, item_href: ItemHref | None) -> C
 def _deductions(rows: Sequence[Deduction], label_id: str, item_href: ItemHref | None) -> str:
     if not rows:
         return ""
-    heads = [Head("事项", "item"), Head("事项名称", "name"), Head("位置", "where"), Head("要素", "element"),
+    heads = [Head("事项", "item"), Head("事项名称", "name"), Head("要素", "element"),
              Head("扣分", "points"), Head("缺失情形", "reason"), Head("依据", "basis")]
-    cells = [[_item_cell(d.item, d.area, item_href), Cell(text(d.name)), Cell(text(where(d))),
+    cells = [[_item_cell(d.item, d.area, item_href), Cell(text(d.name)),
               Cell(text(element_label(d.element))), Cell(str(d.points)),
               Cell(text(reason_label(d.reason, "zh"))), Cell(text(d.basis))] for d in rows]
     return table(heads, cells, label_id=label_id, css=_CSS, search=False)
@@ -143,11 +142,8 @@ def _exemptions(rows: Sequence[Exemption], label_id: str, item_href: ItemHref | 
 
 def _stamp(result: CheckResult) -> str:
     # generated_at is left out: the page would change on every build without the data changing.
-    s = result.stamp
-    commit = (s.commit or "—") + ("（有未提交的修改）" if s.dirty else "")
-    rows = [("考核日期", result.date), ("提交", commit),
-            ("规则手册", f"{s.rules_version}（sha256 {s.rules_sha256}）"),
-            ("目录内容哈希", s.catalog_sha256), ("工具", f"gkml {s.tool_version}")]
+    # The commit and the hashes stay in the JSON report: the public page names no internals.
+    rows = [("考核日期", result.date), ("规则手册版本", result.stamp.rules_version)]
     return "\n".join(f"- {k}：{text(v)}" for k, v in rows) + "\n"
 
 
@@ -181,15 +177,15 @@ def methodology_page(rules: RuleBook) -> str:
     parts = [
         front_matter({"title": "考核方法"}),
         "# 考核方法\n",
-        f"完整性考核按规则手册（版本 {text(rules.version)}，sha256 {text(rules.sha256)}）逐项检查每个事项。"
-        "每份考核报告都注明所用的规则版本和数据的提交号，同一提交、同一规则得到同样的分数。\n",
+        f"完整性考核按规则手册（版本 {text(rules.version)}）逐项检查每个事项。"
+        "每份考核报告都注明所用的规则版本，同一数据、同一规则得到同样的分数。\n",
         "## 计分 {#scoring}\n",
         text(rules.requirement) + "\n",
         "满分和每缺一项扣分的办法出自城市对所辖县级单位的考核计分表：\n",
         _citations(rules.scoring_basis),
         "## 何为缺失 {#missing}\n",
         "要素出现下列情形之一即算缺失（各规则适用的情形见下）；列表中每一项都缺失时，整个要素算缺失：\n",
-        *(f"- {text(zh)}（{text(key)}）" for key, (zh, _) in MISSING_LABELS.items()
+        *(f"- {text(zh)}" for key, (zh, _) in MISSING_LABELS.items()
           if key not in ("unparseable", "empty-area", "no-column")),
         "\n考核各地公开的目录表格（gkml inspect）时，表格缺少某一栏，则每一行都算缺少这一要素，"
         "按规则扣分（下文“本规则手册自己的设定”中不扣分的要素除外），并按表格汇总报告一次。"
@@ -208,7 +204,7 @@ def methodology_page(rules: RuleBook) -> str:
         "报告中相应的扣分注明“" + LOCAL_SETTING[0] + "”。可按本地考核办法修改规则手册。\n",
         *_settings(rules),
         "## 豁免 {#exemptions}\n",
-        "某一要素依法不适用时，事项文件可在 exemptions 中登记："
+        "某一要素依法不适用时，可为该事项登记豁免："
         "要素、理由（所依据的法律例外）、批准人和有效期。"
         "有效期内的豁免不扣分，在考核报告中单独列出；"
         "已过期的豁免和缺少理由、批准人或有效期的登记不生效，照常扣分，"
@@ -228,9 +224,9 @@ def _settings(rules: RuleBook) -> list[str]:
 
 
 def _rule_table(rules: Iterable[Rule]) -> str:
-    heads = [Head("要素", "element"), Head("规则", "rule"), Head("扣分", "points"),
+    heads = [Head("要素", "element"), Head("扣分", "points"),
              Head("类别", "severity"), Head("依据", "basis")]
-    cells = [[Cell(text(element_label(r.element)), header=True), Cell(text(r.id)), Cell(str(r.points)),
+    cells = [[Cell(text(element_label(r.element)), header=True), Cell(str(r.points)),
               Cell(_severity(r)), Cell(text(r.short_citation()))] for r in rules]
     return table(heads, cells, label_id="rules", css=_CSS, search=False)
 
@@ -242,7 +238,7 @@ def _severity(rule: Rule) -> str:
 def _rule_section(rule: Rule) -> str:
     missing = "、".join(text(zh) for m, (zh, _) in MISSING_LABELS.items() if m in rule.missing)
     return "\n".join([
-        f"### {text(element_label(rule.element))}（{text(rule.id)}） {{#rule-{rule.id}}}\n",
+        f"### {text(element_label(rule.element))} {{#rule-{rule.id}}}\n",
         f"{text(rule.requirement)}扣分：{rule.points}（{_severity(rule)}）。何为缺失：{missing}。\n",
         _citations(rule.basis)])
 

@@ -49,5 +49,10 @@ def _nav(entries: Sequence[NavEntry]) -> list[Any]:
 
 
 def _footer(site: Site) -> dict[str, str]:
+    """What partials/copyright.html shows: publisher, contact and the record numbers; the
+    public security record system is searched by the number's digits (police_code)."""
+    records = {"site_code": site.site_code, "icp_record": site.icp_record,
+               "police_record": site.police_record,
+               "police_code": "".join(c for c in site.police_record if c.isascii() and c.isdigit())}
     return {"jurisdiction": site.jurisdiction, "publisher": site.publisher,
-            **{k: str(v) for k, v in site.contact.items()}}
+            **{k: str(v) for k, v in site.contact.items()}, **{k: v for k, v in records.items() if v}}

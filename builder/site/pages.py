@@ -8,13 +8,12 @@ their links are HTML, checked by ``render.broken_links``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from builder.markup import anchor, front_matter, href, text
-from builder.model import ITEM_KEYS, Area, Catalog, Site
-from builder.report import codes_markdown
+from builder.model import ITEM_KEYS, Area, Catalog, Site, catalog_title
 from builder.validate import raw_schema
 
 FORMATS = ("csv", "xlsx", "json")
@@ -32,10 +31,30 @@ class Download:
 
 
 def download_files(catalog: Catalog) -> list[Download]:
-    scopes: list[tuple[str, Area | None]] = [("catalog", None)]
-    scopes += [(a.prefix.lower(), a) for a in catalog.areas]
-    return [Download(f"downloads/{name}.{fmt}", fmt, area)
-            for name, area in scopes for fmt in FORMATS]
+    """Every data file, named as what it is (``示例县城乡规划领域政务公开事项标准目录.xlsx``)
+    so that a saved copy says so too."""
+    scopes: list[Area | None] = [None, *catalog.areas]
+    return [Download(download_path(catalog.site, area, fmt), fmt, area) for area in scopes for fmt in FORMATS]
+
+
+def download_path(site: Site, area: Area | None, fmt: str) -> str:
+    """The site path of the ``fmt`` file of ``area`` (the whole catalog when None)."""
+    return f"downloads/{_UNSAFE_IN_NAME.sub('_', catalog_title(site, area))}.{fmt}"
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+"""Characters a file name may not hold on Windows, and spaces."""
+
+
+SIZE_MARK = "<!--gkml-size:{}-->"
+"""Where the 下载 page shows a file's size: the build fills it in once the file is written
+(``downloads.label_sizes``), as the size is known only then."""
+
+
+def _scope_date(catalog: Catalog, area: Area | None, dates: Mapping[str, str]) -> str:
+    """When the items of ``area`` (all when None) last changed, from the catalog's history."""
+    items = catalog.items_of(area) if area else catalog.items
+    return max((dates.get(i.file, "") for i in items), default="")
 
 
 def schema_files() -> list[str]:
@@ -45,21 +64,23 @@ def schema_files() -> list[str]:
 DOWNLOADS = "downloads.md"
 
 
-def downloads_page(catalog: Catalog) -> str:
+def downloads_page(catalog: Catalog, dates: Mapping[str, str] | None = None) -> str:
     by_scope: dict[str, list[Download]] = {}
     for d in download_files(catalog):
         by_scope.setdefault(d.area.name if d.area else "全部领域", []).append(d)
     counts = {a.name: len(catalog.items_of(a)) for a in catalog.areas}
     rows = [f"| {text(scope)} | {counts.get(scope, len(catalog.items))} | "
-            + " | ".join(_file_link(d.path) for d in files) + " |"
+            + " | ".join(_sized_link(d, _scope_date(catalog, d.area, dates or {})) for d in files) + " |"
             for scope, files in by_scope.items()]
     schemas = [f"- {_file_link(p)}：{_schema_title(p)}" for p in schema_files()]
     return "\n".join([
         front_matter({"title": "下载", "search": {"exclude": True}}),
         "# 下载\n",
         "整个目录和每个领域都提供三种格式，内容与网站上的标准目录一致：\n",
-        "- **CSV**：UTF-8 编码（带 BOM），中文版 Excel 和 WPS 可直接打开；前两行是表头。",
-        "- **Excel（XLSX）**：官方两行表头，合并单元格，冻结表头；可直接打印或加工。",
+        "- **CSV**：UTF-8 编码（带 BOM），中文版 Excel 和 WPS 可直接打开；前两行是表头；"
+        "整个目录的文件第一列是领域。",
+        "- **Excel（XLSX）**：官方两行表头，合并单元格，冻结表头；已设置横向、一页宽、"
+        "每页重复表头，可直接打印或加工。整个目录的文件有“汇总”表和每个领域一张表。",
         "- **JSON**：供程序使用，字段含义见下方的 JSON Schema。\n",
         "| 范围 | 事项数 | " + " | ".join(_FORMAT_NAMES[f] for f in FORMATS) + " |",
         "| --- | --- | " + " | ".join("---" for _ in FORMATS) + " |",
@@ -69,6 +90,12 @@ def downloads_page(catalog: Catalog) -> str:
         *schemas,
         "",
     ])
+
+
+def _sized_link(d: Download, day: str) -> str:
+    """The link, then its size (filled in by the build) and the day its items last changed."""
+    when = f"，{day} 更新" if day else ""
+    return f"{_file_link(d.path)}<br>（{SIZE_MARK.format(d.path)}{when}）"
 
 
 def _file_link(path: str) -> str:
@@ -93,16 +120,14 @@ def about_page(site: Site) -> str:
         "- **要素**：每个事项写明公开内容、依据、时限、主体、渠道和载体、对象、方式和层级，"
         "与官方两行表头的标准目录格式一一对应。",
         f"- **事项编码**：每个事项有唯一编码（如 {text(_example_code(site))}），"
-        "网址 items/编码/ 长期不变，可放心引用。\n",
+        "事项页面的网址以编码结尾，长期不变，可放心引用。\n",
         "目录以文本文件保存在版本库中，由各单位公开专员维护，每次修改都经过自动校验后才发布。"
         "事项页面上的“最后修改”日期取自版本记录。\n",
         "## 要素说明 {#elements}\n",
-        "| 要素 | 含义 | 文件中的写法 |",
-        "| --- | --- | --- |",
-        *(f"| {text(title)} | {text(desc)} | {text(key)} |" for key, title, desc in _elements()),
-        "\n## 校验问题代码 {#codes}\n",
-        "公开专员修改目录后，校验程序会逐条指出问题。全部问题代码如下：\n",
-        codes_markdown("zh"),
+        "| 要素 | 含义 |",
+        "| --- | --- |",
+        *(f"| {text(title)} | {text(desc)} |" for title, desc in _elements()),
+        "",
     ])
 
 
@@ -110,17 +135,31 @@ def _example_code(site: Site) -> str:
     return "CXGH-001" if "[0-9]{3" in site.code_pattern else "CXGH-001（以本级编码规则为准）"
 
 
-def _elements() -> Iterator[tuple[str, str, str]]:
+def _elements() -> Iterator[tuple[str, str]]:
+    """(title, meaning) of every element: the public page names no file keys (clerks find
+    them in the schema and the guide)."""
     props: dict[str, Any] = raw_schema("item")["properties"]
     for key in ITEM_KEYS:
         node = props.get(key)
         if node is None:
             continue
-        if key == "columns":
-            for sub, sub_node in node["properties"].items():
-                yield f"columns.{sub}", sub_node["title"], _chinese(sub_node.get("description", ""))
-        else:
-            yield key, node["title"], _chinese(node.get("description", ""))
+        subs = node["properties"].items() if key == "columns" else [(key, node)]
+        for name, sub in subs:
+            yield sub["title"], _MEANING.get(name) or _chinese(sub.get("description", ""))
+
+
+_MEANING = {
+    "code": "事项的唯一编码，由领域前缀和数字组成，如 CXGH-001；事项网址以它结尾。",
+    "content": "需要公开的具体内容或要素。",
+    "basis": "要求公开的法律、法规、规章和政策文件。",
+    "method": "主动公开、依申请公开，或两者兼有。",
+    "channels": "通过哪些渠道和载体公开，如政府网站、政务服务中心、公开栏等。",
+    "audience": "全社会，或特定群体（写明是哪类群体）。",
+    "levels": "由哪一级政府或部门公开，如县级、乡级。",
+    "exemptions": "某一要素依法不适用时的豁免登记：要素、理由、批准单位和有效期。",
+}
+"""What an element means, for the public: the schema's own descriptions also tell clerks
+how to write it in the file (keys, file names), which the public site does not show."""
 
 
 def _chinese(description: str) -> str:

@@ -23,6 +23,7 @@ from builder.files import write_atomic
 from builder.site.aside import put_back, set_aside
 from builder.site.config import CONFIG
 from builder.site.docs import DOCS, write_docs
+from builder.site.downloads import label_sizes
 from builder.site.layout import ITEMS, PROTO, PROTO_URL, Layout, merge_sitemap, prototype
 from builder.site.mkdocs import problems, start_mkdocs
 from builder.site.search_index import finish_index, search_entries
@@ -43,9 +44,12 @@ class Result:
 
 def build(work: Path, site_dir: Path, pages: Mapping[str, str],
           data: Callable[[], Iterator[tuple[str, bytes]]] | None = None, *,
-          reference: bool = False, items_published: int = 0) -> Result:
+          reference: bool = False, items_published: int = 0,
+          search_keys: Callable[[], Mapping[str, dict[str, str]]] | None = None) -> Result:
     """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
-    folder; swap it in only on success. ``data`` yields the data files (downloads).
+    folder; swap it in only on success. ``data`` yields the data files (downloads);
+    ``search_keys`` makes the items' hidden search fields (``search_keys.catalog_keys``),
+    while MkDocs runs.
 
     MkDocs does only what needs it. Item pages (under ``items/``, their body HTML blocks
     only, see ``render.item_page``) are laid out here from one prototype that MkDocs
@@ -76,6 +80,7 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
             mark(fresh, items_published)  # first: a killed build's leftover is known as ours
             with start_mkdocs("build", "--strict", "-f", str(work / CONFIG), "-d", str(fresh)) as running:
                 entries = search_entries(items, work / CONFIG) if items else []
+                keys = search_keys() if search_keys else None
                 log, _ = running.communicate()  # MkDocs' log, stderr into stdout
             if running.returncode != 0:
                 return Result(False, time.monotonic() - started, problems(log))
@@ -88,8 +93,8 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
                     shutil.rmtree(fresh / PROTO_URL)
                     layout.write(fresh, items)
                     merge_sitemap(fresh, items)
-                files.result()
-            finish_index(fresh / "search" / "search_index.json", entries)
+                label_sizes(fresh, files.result())
+            finish_index(fresh / "search" / "search_index.json", entries, keys)
             publishable(fresh)
             swap(fresh, site_dir)
         finally:
@@ -97,6 +102,10 @@ def build(work: Path, site_dir: Path, pages: Mapping[str, str],
     return Result(True, time.monotonic() - started, "")
 
 
-def _write_data(site: Path, data: Callable[[], Iterator[tuple[str, bytes]]] | None) -> None:
+def _write_data(site: Path, data: Callable[[], Iterator[tuple[str, bytes]]] | None) -> dict[str, int]:
+    """Write the data files; their sizes, for the 下载 page."""
+    sizes = {}
     for rel, raw in data() if data else ():
         write_atomic(site / rel, raw)  # one file at a time: a 10,000-row XLSX is held only while made
+        sizes[rel] = len(raw)
+    return sizes

@@ -38,7 +38,8 @@ from builder.markup import (
 from builder.markup import title as safe_title
 from builder.markup import url as safe_url
 from builder.model import Area, Catalog, Item, Site, Unit, catalog_title
-from builder.site.pages import DOWNLOADS, about_page, downloads_page
+from builder.site.pages import DOWNLOADS, about_page, download_path, downloads_page
+from builder.site.table_style import listing_style
 from builder.validate import schema
 
 HOME, DIRECTORY, ABOUT = "index.md", "directory.md", "about.md"
@@ -55,10 +56,6 @@ class Inputs:
 
     dates: Mapping[str, str]
     """Catalog-relative file path → date it last changed (YYYY-MM-DD)."""
-    sources: Mapping[str, str]
-    """Catalog-relative item file path → the file's text, shown on the item's page."""
-    edit_base: str = ""
-    """Address that an item's catalog-relative path is appended to for its edit link."""
     full_text: bool = True
     """Index items' content and basis for search (small catalogs), or only their titles."""
 
@@ -74,14 +71,18 @@ def item_path(item: Item) -> str:
     return f"items/{slug(item.code, f'item-{digest}')}.md"
 
 
+def item_data_path(item: Item) -> str:
+    """The item's own JSON file, beside its page (``items/CXGH-001.json``)."""
+    return item_path(item)[:-3] + ".json"
+
+
 def render_site(catalog: Catalog, dates: Mapping[str, str] | None = None, *,
-                sources: Mapping[str, str] | None = None, edit_base: str = "",
                 extra_pages: Mapping[str, str] | None = None,
                 item_extras: Mapping[str, str] | None = None,
                 only_items: Container[str] | None = None) -> dict[str, str]:
     """Every page of the site, keyed by its path relative to the docs folder; with
     ``only_items`` (item codes), just those items' pages."""
-    inputs = Inputs(dates or {}, sources or {}, edit_base, len(catalog.items) <= FULL_TEXT_LIMIT)
+    inputs = Inputs(dates or {}, len(catalog.items) <= FULL_TEXT_LIMIT)
     extras = item_extras or {}
     if only_items is not None:
         return {item_path(i): item_page(catalog, i, inputs, extras.get(i.code, ""))
@@ -89,7 +90,7 @@ def render_site(catalog: Catalog, dates: Mapping[str, str] | None = None, *,
     pages = {
         HOME: home_page(catalog, inputs),
         DIRECTORY: directory_page(catalog),
-        DOWNLOADS: downloads_page(catalog),
+        DOWNLOADS: downloads_page(catalog, dates),
         ABOUT: about_page(catalog.site),
     }
     for area in catalog.areas:
@@ -153,6 +154,7 @@ def directory_page(catalog: Catalog) -> str:
         "# 标准目录\n",
         f"{text(catalog_title(catalog.site))}，共 {len(catalog.items)} 项，"
         "按领域分表。点击表头可排序；打印时为 A4 横向。√ 表示适用。\n",
+        listing_style(catalog.site),
     ]
     for area in catalog.areas:
         items = catalog.items_of(area)
@@ -182,10 +184,11 @@ def _heads(cols: Sequence[tables.Column], keep: Sequence[int]) -> list[Head]:
         if not c.name:
             heads.append(Head(c.group, key=f"c{i}"))
         elif heads and heads[-1].label == c.group and heads[-1].sub:
-            heads[-1] = Head(c.group, heads[-1].key, (*heads[-1].sub, c.name))
+            last = heads[-1]
+            heads[-1] = Head(c.group, last.key, (*last.sub, c.name), (*last.sub_keys, f"c{i}"))
         else:
-            # Only 公开事项 sorts as a group (by 一级事项); tick groups do not sort.
-            heads.append(Head(c.group, key=f"c{i}" if c.group == "公开事项" else "", sub=(c.name,)))
+            # A group sorts by its first column (公开事项 by 一级事项), each of its columns by itself.
+            heads.append(Head(c.group, key=f"c{i}", sub=(c.name,), sub_keys=(f"c{i}",)))
     return heads
 
 
@@ -210,7 +213,6 @@ def _row(site: Site, item: Item, number: int, cols: Sequence[tables.Column],
 def area_page(catalog: Catalog, area: Area) -> str:
     items = catalog.items_of(area)
     page = area_path(area)
-    base = area.prefix.lower()
     schema = _area_labels()
     facts = [
         (schema["lead"], _unit(area.lead), True),
@@ -219,17 +221,18 @@ def area_page(catalog: Catalog, area: Area) -> str:
     ]
     if area.channels:
         facts.append((schema["channels"], text("、".join(area.channels)), True))
-    if area.sources:
+    if area.sources and catalog.site.show_sources:
         facts.append((schema["sources"], _sources(area), True))
-    downloads = " · ".join(anchor(fmt.upper(), href(page, f"downloads/{base}.{fmt}"))
+    downloads = " · ".join(anchor(fmt.upper(), href(page, download_path(catalog.site, area, fmt)))
                            for fmt in ("csv", "xlsx", "json"))
     return "\n".join([
-        front_matter({"title": safe_title(area.name), **NO_SEARCH}),
+        front_matter({"title": safe_title(area.name), "hide": ["navigation", "toc"], **NO_SEARCH}),
         f"# {text(area.name)}\n",
         *([f"{text(area.description)}\n"] if area.description else []),
         "## 领域概况 {#facts}\n",
         key_value_table(facts, label_id="facts", css="gkml-table gkml-facts"),
         f"## 本领域标准目录（{len(items)} 项） {{#items}}\n",
+        listing_style(catalog.site),
         area_table(catalog.site, items, "items", page),
         f"下载本领域目录：{downloads}\n",
     ])
@@ -268,7 +271,7 @@ def item_page(catalog: Catalog, item: Item, inputs: Inputs, extra: str = "") -> 
         key_value_table(_elements(item, area, inputs, page), label_id="elements",
                         css="gkml-table gkml-item"),
         *([extra] if extra else []),
-        _source_section(item, inputs),
+        _data_link(item, page),
     ]
     return (front_matter({"title": safe_title(heading), "hide": ["navigation", "toc"]})
             + "\n".join(b.strip("\n") for b in blocks) + "\n")
@@ -310,18 +313,10 @@ def _exemptions(item: Item) -> str:
         for e in item.exemptions)
 
 
-def _source_section(item: Item, inputs: Inputs) -> str:
-    """The item's file and edit link for clerks; kept out of the search index."""
-    intro = f"本事项保存在目录文件 {text(item.file)} 中，本页由它生成。"
-    edit = safe_url(inputs.edit_base + item.file) if inputs.edit_base else None
-    if edit:
-        intro += f"公开专员可{anchor('在线编辑此文件', edit)}。"
-    parts = [f'<div class="gkml-source" {SEARCH_EXCLUDE}>', f"<p>{intro}</p>"]
-    source = inputs.sources.get(item.file)
-    if source is not None:
-        parts.append(f"<details><summary>源文件（YAML）</summary><pre><code>{html.escape(source)}"
-                     "</code></pre></details>")
-    return "\n".join([*parts, "</div>"])
+def _data_link(item: Item, page: str) -> str:
+    """The item's published data as a file (what the page shows, nothing more)."""
+    return (f'<p class="gkml-data" {SEARCH_EXCLUDE}>本事项数据下载：'
+            f'{anchor("JSON", href(page, item_data_path(item)))}</p>')
 
 
 # --- links -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import yaml
 
 from builder.markup import page_url
 from builder.site.layout import PROTO_URL, split_page
+from builder.site.search_keys import tune_index
 
 
 def search_entries(items: Mapping[str, str], config_path: Path) -> list[dict[str, Any]]:
@@ -49,10 +50,12 @@ def _plugin_option(config_path: Path, key: str) -> Any:
     return None
 
 
-def finish_index(path: Path, entries: list[dict[str, Any]]) -> None:
-    """Put the items' ``entries`` where the prototype's are in Material's search index, and
-    write it as UTF-8: Material escapes every Chinese character (and jieba's zero-width
-    separators) as a 6-byte \\uXXXX, doubling the download."""
+def finish_index(path: Path, entries: list[dict[str, Any]],
+                 keys: Mapping[str, dict[str, str]] | None = None) -> None:
+    """Put the items' ``entries`` where the prototype's are in Material's search index, give
+    it the items' hidden search fields ``keys`` (``search_keys``), and write it as UTF-8:
+    Material escapes every Chinese character (and jieba's zero-width separators) as a
+    6-byte \\uXXXX, doubling the download."""
     if not path.is_file():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -60,4 +63,5 @@ def finish_index(path: Path, entries: list[dict[str, Any]]) -> None:
     proto = [i for i, e in enumerate(docs) if e["location"].startswith(PROTO_URL + "/")]
     at = proto[0] if proto else len(docs)
     docs[:] = [*docs[:at], *entries, *(e for i, e in enumerate(docs) if i >= at and i not in proto)]
+    tune_index(data, keys or {})
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -33,7 +33,7 @@ def serve(root: Path, site_dir: Path, out: TextIO, err: TextIO, lang: Lang = "zh
     preview = work_dir(site_dir) / "preview"
     seen = _snapshot(root)  # before anything is read: an edit from now on is seen below
     items = {i.code: i for i in load_catalog(root).catalog().items}
-    if build_site(root, preview, out, err, lang, allow_shrink=True) != 0:  # a scratch folder
+    if build_site(root, preview, out, err, lang, allow_shrink=True, guide=True) != 0:  # a scratch folder
         return 1
     try:
         server = Preview(preview, addr)
@@ -95,7 +95,7 @@ class _Rebuild:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "builder", "build", str(self.root), "--site-dir", str(self.preview),
-             "--allow-shrink"],
+             "--allow-shrink", "--guide"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def poll(self) -> None:
