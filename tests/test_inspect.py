@@ -239,7 +239,11 @@ def test_plan_html_passes_axe_in_chromium(tmp_path: Path) -> None:
             .map(v => ({id: v.id, impact: v.impact,
                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
         section = page.inner_text("#j2")
+        page.goto((tmp_path / "r.html").as_uri() + "#j2")  # one county's report, printed alone
+        page.emulate_media(media="print")
+        alone = [page.is_visible(s) for s in ("#j1", "#j2", "#j3", "#ranking")]
         browser.close()
+    assert alone == [False, True, False, False]
     assert violations == []
     assert [u for u in requests if not u.startswith("file://")] == []  # nothing fetched from anywhere
     assert "丙县" in section and "益阳" in section and "名次 2 / 3" in section

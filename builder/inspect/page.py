@@ -1,10 +1,11 @@
 """The inspection as one self-contained HTML file an inspector can send to each county.
 
 No external resource (styles inline, the chart inline SVG, no script), printable (each
-county starts a new page), and each county's ``<section>`` stands alone: it repeats the
-date, the rule book, the scale's source and the county's rank, so a county sent only its
-own section still has everything it needs. Every text from a source goes through
-``html.escape``; the chart is ``check_pages.bar_chart``, the one the site's 考核 page draws.
+county starts a new page; opened at a county's #jN, only its section prints), and each
+county's ``<section>`` stands alone: it repeats the date, the rule book, the scale's source
+and the county's rank, so a county sent only its own section has everything it needs.
+Every text from a source goes through ``html.escape``; the chart is ``check_pages.bar_chart``,
+the one the site's 考核 page draws.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ figure { margin: 0; }
   nav { display: none; }
   section.jurisdiction { break-before: page; }
   a { color: inherit; text-decoration: none; }
+  /* Opened at #j2, the page prints that county's section alone: a report to send it. */
+  body:has(section.jurisdiction:target) main > section:not(:target) { display: none; }
+  body:has(section.jurisdiction:target) section.jurisdiction:target { break-before: auto; }
 }
 """
 
@@ -44,7 +48,8 @@ def html_report(r: Ranked, plan: bool) -> str:
              f"<title>{escape(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
              "<header>", f"<h1>{escape(title)}</h1>", f'<p class="meta">{_meta(r)}</p>', "</header>"]
     if plan:
-        parts += ['<nav aria-label="被考核单位">', "<ol>",
+        parts += ['<nav aria-label="被考核单位">',
+                  "<p>打印某一单位的报告：点击其名称后打印，只打印该单位一节。</p>", "<ol>",
                   *(f'<li><a href="#j{n}">{escape(i.name)}</a></li>'
                     for n, (_, i) in enumerate(r.entries, 1)),
                   "</ol>", "</nav>"]
