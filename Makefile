@@ -7,11 +7,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup site validate test test-fast lint clean browser
 
+# setuptools' notice about editable installs is information, not a problem: kept quiet
+# (PYTHONWARNINGS below) so the first thing a newcomer sees is gkml's own output.
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# setuptools' notice about editable installs is information, not a problem: kept quiet so the
-	# first thing a newcomer sees is gkml's own output.
 	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
