@@ -323,6 +323,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str, int | None]] = {
 }
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("case", HOSTILE)
 def test_hostile_inputs_are_refused_fast_in_bounded_memory(case: str, tmp_path: Path) -> None:
     make, code, cells = HOSTILE[case]
@@ -456,6 +457,7 @@ def test_an_attachment_address_is_kept_under_its_content_type(
     assert Path(reading.stamps[0].path).suffix == ".xls"
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(("path", "limits", "code"), [
     ("/slow", Limits(timeout=0.5), "inspect-fetch-timeout"),
     ("/huge", Limits(fetch_bytes=1000), "inspect-fetch-too-large"),

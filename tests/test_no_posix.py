@@ -44,13 +44,15 @@ for attr in ("fork", "forkpty", "killpg"):
 os.environ["GKML_SWAP"] = "rename"
 
 if os.environ.get("GKML_TEST_KILL_MID_SWAP"):
-    _rename = pathlib.Path.rename
-    def _rename_then_die(self, target):
-        # the old site is already set aside; die before the new one is put in its place
-        if self.name.startswith("site.building-") and pathlib.Path(target).name == "site":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return _rename(self, target)
-    pathlib.Path.rename = _rename_then_die
+    def _dies_before(move):
+        def moved(self, target):
+            # the old site is already set aside; die before the new one is put in its place
+            if self.name.startswith("site.building-") and pathlib.Path(target).name == "site":
+                os.kill(os.getpid(), signal.SIGKILL)
+            return move(self, target)
+        return moved
+    pathlib.Path.rename = _dies_before(pathlib.Path.rename)
+    pathlib.Path.replace = _dies_before(pathlib.Path.replace)
 '''
 
 

@@ -16,8 +16,9 @@ import pytest
 from builder.clerk.sheets import MAX_BYTES, MAX_ROWS
 from tests.safetykit import bomb_workbook, catalog, rewrite_sheet, table_workbook
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
-                                reason="peak memory is read from Linux's /proc/self/status")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/status").exists(),
+                                reason="peak memory is read from Linux's /proc/self/status"),
+              pytest.mark.timing]  # wall-clock bounds: run alone (Makefile)
 
 _MEASURE = """
 import json, re, resource, sys
