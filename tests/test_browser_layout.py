@@ -5,7 +5,7 @@ switches, with axe in every mode. Debian's Chromium, as in test_browser.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -18,10 +18,12 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
+Opener = Callable[..., Page]
+"""Opens a path of the built site in a new browser context: ``open_page(path, viewport)``."""
 
 
 @pytest.fixture
-def open_page(browser: Browser, base: str) -> Iterator[object]:  # noqa: F811
+def open_page(browser: Browser, base: str) -> Iterator[Opener]:  # noqa: F811
     contexts = []
 
     def go(path: str, viewport: dict[str, int] = DESKTOP) -> Page:
@@ -41,6 +43,10 @@ def _area_urls(built_site: BuiltSite) -> list[str]:
     return [area_path(a).removesuffix(".md") + "/" for a in built_site.catalog.areas]
 
 
+def _listing_urls(built_site: BuiltSite) -> list[str]:
+    return ["directory/", *_area_urls(built_site)]
+
+
 _OVERFLOW = """() => [...document.querySelectorAll('.gkml-sortable table')].map(t => {
     const box = t.closest('.md-typeset__scrollwrap') || t.parentElement
     const doc = document.documentElement.scrollWidth
@@ -49,17 +55,18 @@ _OVERFLOW = """() => [...document.querySelectorAll('.gkml-sortable table')].map(
 
 
 @pytest.mark.parametrize("width", [1366, 1280])
-def test_area_tables_need_no_sideways_scrolling(open_page: object, built_site: BuiltSite, width: int) -> None:
-    for url in _area_urls(built_site):
-        page = open_page(url, {"width": width, "height": 768})  # type: ignore[operator]
+def test_listing_tables_need_no_sideways_scrolling(
+        open_page: Opener, built_site: BuiltSite, width: int) -> None:
+    for url in _listing_urls(built_site):
+        page = open_page(url, {"width": width, "height": 768})
         for table, box, doc, window in page.evaluate(_OVERFLOW):
             assert table <= box + 0.5 and doc <= window, (url, table, box, doc, window)
         assert page.eval_on_selector_all("nav.md-nav--primary, .md-sidebar--secondary nav",
                                          "ns => ns.filter(n => n.offsetWidth > 0).length") == 0, url
 
 
-def test_every_item_code_is_reachable_on_a_phone(open_page: object, built_site: BuiltSite) -> None:
-    page = open_page("directory/", PHONE)  # type: ignore[operator]
+def test_every_item_code_is_reachable_on_a_phone(open_page: Opener, built_site: BuiltSite) -> None:
+    page = open_page("directory/", PHONE)
     boxes = page.eval_on_selector_all(".gkml-sortable tbody td a", """links => links.map(a => {
         const r = a.getBoundingClientRect(); return [a.textContent, r.left, r.right, r.width]})""")
     assert sorted(b[0] for b in boxes) == sorted(i.code for i in built_site.catalog.items)
@@ -80,8 +87,8 @@ _COLUMN = """(th) => {
 }"""
 
 
-def test_every_header_cell_sorts_both_rows_included(open_page: object, built_site: BuiltSite) -> None:
-    page = open_page(_area_urls(built_site)[0])  # type: ignore[operator]
+def test_every_header_cell_sorts_both_rows_included(open_page: Opener, built_site: BuiltSite) -> None:
+    page = open_page(_area_urls(built_site)[0])
     table = page.locator(".gkml-sortable table").first
     headers = table.locator("thead th")
     assert headers.count() > 16
@@ -98,8 +105,8 @@ def test_every_header_cell_sorts_both_rows_included(open_page: object, built_sit
         assert table.locator("th[aria-sort]").count() == 1, label  # one column at a time
 
 
-def test_404_page_is_chinese_with_header_search_and_home(open_page: object) -> None:
-    page = open_page("404.html")  # type: ignore[operator]
+def test_404_page_is_chinese_with_header_search_and_home(open_page: Opener) -> None:
+    page = open_page("404.html")
     assert page.inner_text("article h1") == "页面不存在"
     assert page.locator("header.md-header").is_visible()
     assert page.locator("article a", has_text="返回首页").count() == 1
@@ -113,8 +120,8 @@ def _size(page: Page) -> float:
     return float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)"))
 
 
-def test_text_size_and_contrast_switches_work_and_are_remembered(open_page: object) -> None:
-    page = open_page("directory/")  # type: ignore[operator]
+def test_text_size_and_contrast_switches_work_and_are_remembered(open_page: Opener) -> None:
+    page = open_page("directory/")
     medium = _size(page)
     page.click(".gkml-display button[data-gkml-size='l']")
     assert _size(page) > medium * 1.1
@@ -140,8 +147,8 @@ MODES = {"default": {}, "large": {"gkml-text-size": "l"}, "small": {"gkml-text-s
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("path", ["", "directory/", "areas/cxgh/", "items/CXGH-001/", "check/", "404.html"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_axe_passes_in_every_mode(open_page: object, path: str, mode: str, viewport: dict[str, int]) -> None:
-    page = open_page(path, viewport)  # type: ignore[operator]
+def test_axe_passes_in_every_mode(open_page: Opener, path: str, mode: str, viewport: dict[str, int]) -> None:
+    page = open_page(path, viewport)
     for key, value in MODES[mode].items():
         page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, value])
     page.reload()

@@ -33,6 +33,12 @@ pytestmark = pytest.mark.slow
 SECRET = "领导说先不公开"
 RECORDS = {"site_code": "4400000099", "icp_record": "粤ICP备12345678号-1",
            "police_record": "粤公网安备 44010402000123号"}
+EXEMPTION = """exemptions:
+  - element: channels
+    reason: 《中华人民共和国政府信息公开条例》第二十条
+    approved_by: 示例县政务公开办
+    until: "2099-12-31"
+"""
 ALLOWED_WORDS = {"https", "http"}
 """Lowercase words a public page may show: none of gkml's identifiers are among them."""
 
@@ -49,6 +55,8 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for n, item in enumerate(sorted(catalog.glob("*/*-00[12].yml"))):
         text = item.read_text(encoding="utf-8")
         item.write_text(text.replace("content:", f"# {SECRET}（{n}）\ncontent:", 1), encoding="utf-8")
+    with (catalog / "cxgh" / "CXGH-003.yml").open("a", encoding="utf-8") as f:
+        f.write(EXEMPTION)
     out, err = io.StringIO(), io.StringIO()
     assert main(["build", str(catalog), "--site-dir", str(base / "site")], out, err) == 0, err.getvalue()
     return base / "site"
@@ -196,3 +204,12 @@ def test_a_county_can_keep_the_check_pages_and_guide_off(tmp_path: Path) -> None
     assert "考核" not in visible((site / "index.html").read_text(encoding="utf-8"))
     assert main(["build", str(catalog), "--site-dir", str(tmp_path / "preview"), "--guide"], out, err) == 0
     assert (tmp_path / "preview" / "guide" / "index.html").is_file()
+
+
+def test_an_item_page_shows_its_check_only_for_points_or_an_exemption(public_site: Path) -> None:
+    def page(code: str) -> str:
+        return (public_site / "items" / code / "index.html").read_text(encoding="utf-8")
+
+    assert '<h2 id="check">' in page("CXGH-003") and "豁免" in visible(page("CXGH-003"))
+    assert '<h2 id="check">' not in page("CXGH-002")  # a recommendation only (no 情况说明)
+    assert "建议补充" in visible((public_site / "check" / "index.html").read_text(encoding="utf-8"))

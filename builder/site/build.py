@@ -16,7 +16,7 @@ from typing import TextIO
 from builder import native, resources
 from builder.catalog import LoadedCatalog, load_catalog
 from builder.check.rulebook import RulesError, load_rules
-from builder.check.score import check_loaded
+from builder.check.score import CheckResult, check_loaded
 from builder.findings import Finding, Lang
 from builder.markup import href
 from builder.model import Catalog
@@ -121,10 +121,18 @@ def site_extras(loaded: LoadedCatalog, *, guide: bool = False) -> Extras:
         pages = {CHECK_PAGE: score_page(result, item_href=lambda code: href(CHECK_PAGE, paths[code])
                                         if code in paths else None),
                  METHOD_PAGE: methodology_page(book)}
-        sections = {code: s for code in paths if (s := item_section(result, code))}
+        sections = {code: item_section(result, code) for code in paths if _has_points(result, code)}
     if guide and resources.guide().is_file():
         pages[GUIDE_PAGE] = resources.guide().read_text(encoding="utf-8")
     return Extras(pages, sections)
+
+
+def _has_points(result: CheckResult, code: str) -> bool:
+    """Whether an item's page shows its check: only for a deduction or an exemption. A mere
+    recommendation (an optional element left out, 不扣分) stays on the 考核 page: on every
+    item page it would only tell the public that the item lost nothing."""
+    deductions, _, exemptions = result.of_item(code)
+    return bool(deductions or exemptions)
 
 
 def say(lang: Lang, zh: str, en: str) -> str:
