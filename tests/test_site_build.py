@@ -27,6 +27,7 @@ from builder.site.docs import work_dir, write_docs
 from builder.site.downloads import download_data
 from builder.site.history import read_history
 from builder.site.mkdocs import check_tools
+from builder.site.pages import download_path
 from builder.site.render import area_path, item_path
 from builder.site.search_keys import catalog_keys
 from builder.site.sitedir import MARKER
@@ -68,9 +69,9 @@ def test_every_page_and_download_is_published(built_site: BuiltSite) -> None:
         assert area.name in page(site, area_path(area))
     for item in catalog.items:
         assert item.code in page(site, item_path(item))
+    whole = [download_path(catalog.site, None, fmt) for fmt in ("csv", "xlsx", "json")]
     for name in ("index.html", "directory/index.html", "downloads/index.html", "about/index.html",
-                 "downloads/catalog.csv", "downloads/catalog.xlsx", "downloads/catalog.json",
-                 "downloads/schema/item.schema.json"):
+                 *whole, "downloads/schema/item.schema.json", "feed.xml"):
         assert (site / name).is_file(), name
     assert "网站已生成" in built_site.build_output
 
