@@ -142,7 +142,8 @@ class RowReader:
         return row
 
     def _not_an_item(self, row: list[str]) -> bool:
-        filled = [c for c, f in zip(row, self.layout.fields, strict=False) if c and f.kind != "number"]
+        filled = [c for c, f in zip(row, self.layout.fields, strict=False)
+                  if c and f.kind not in ("number", "area")]
         names = [c for c, f in zip(row, self.layout.fields, strict=False)
                  if c and f.kind in ("level2", "level3", "content")]
         return not names or (len(filled) > 2 and len(set(filled)) == 1)  # a note merged across the row
@@ -160,7 +161,7 @@ class RowReader:
         elif f.kind == "extra":
             notes.append(f"{normalise(f.name) or f.name}：{text}")
             self.once("import-column-extra", col, f.name)
-        elif f.kind != "number":
+        elif f.kind not in ("number", "area"):  # the area: the code's prefix or --area decides
             self._ticks(data, row, col, f, text)
 
     def _channels(self, data: dict[str, Any], notes: list[str], row: int, col: int, text: str) -> None:

@@ -245,7 +245,7 @@ what gkml inspect looks for in a published table."""
 
 _NOTE = re.compile(r"[（(][^（）()]*[）)]|【[^】]*】")
 _TOP = (  # (pattern on the normalised header text, kind); the first match wins
-    (r"^序号|^编号$", "number"), (r"事项编[码号]|事项代码|^编码", "code"),
+    (r"^序号|^编号$", "number"), (r"^(所属)?领域$", "area"), (r"事项编[码号]|事项代码|^编码", "code"),
     (r"^一级", "level1"), (r"^二级", "level2"), (r"^三级", "level3"),
     (r"公开事项|事项名称|^事项$", "name"), (r"公开内容|^内容", "content"),
     (r"依据", "basis"), (r"时限", "time_limit"), (r"主体", "subject"),
@@ -274,7 +274,7 @@ def _top_kind(text: str) -> str:
 
 def find_layout(grid: Grid) -> Layout | None:
     for i, row in enumerate(grid.rows[:HEADER_SCAN]):
-        kinds = {_top_kind(c) for c in row} - {"", "extra", "number"}
+        kinds = {_top_kind(c) for c in row} - {"", "extra", "number", "area"}
         if len(kinds) >= 3:
             return _layout(grid.rows, i)
     return None

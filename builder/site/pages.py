@@ -72,7 +72,7 @@ def downloads_page(catalog: Catalog, dates: Mapping[str, str] | None = None) -> 
     rows = [f"| {text(scope)} | {counts.get(scope, len(catalog.items))} | "
             + " | ".join(_sized_link(d, _scope_date(catalog, d.area, dates or {})) for d in files) + " |"
             for scope, files in by_scope.items()]
-    schemas = [f"- {_file_link(p)}：{_schema_title(p)}" for p in schema_files()]
+    schemas = [f"- {anchor(_schema_title(p), href(DOWNLOADS, p))}" for p in schema_files()]
     return "\n".join([
         front_matter({"title": "下载", "search": {"exclude": True}}),
         "# 下载\n",
@@ -95,16 +95,14 @@ def downloads_page(catalog: Catalog, dates: Mapping[str, str] | None = None) -> 
 def _sized_link(d: Download, day: str) -> str:
     """The link, then its size (filled in by the build) and the day its items last changed."""
     when = f"，{day} 更新" if day else ""
-    return f"{_file_link(d.path)}<br>（{SIZE_MARK.format(d.path)}{when}）"
-
-
-def _file_link(path: str) -> str:
-    return anchor(path.rsplit("/", 1)[1], href(DOWNLOADS, path))
+    name = d.path.rsplit("/", 1)[1].rsplit(".", 1)[0] + f"（{d.fmt.upper()}）"
+    return f"{anchor(name, href(DOWNLOADS, d.path))}<br>（{SIZE_MARK.format(d.path)}{when}）"
 
 
 def _schema_title(path: str) -> str:
+    """The schema's Chinese title, raw text (``anchor`` escapes it)."""
     kind = path.rsplit("/", 1)[1].split(".")[0]
-    return text(str(raw_schema(kind)["title"]).split(" / ")[0])
+    return str(raw_schema(kind)["title"]).split(" / ")[0]
 
 
 def about_page(site: Site) -> str:
