@@ -187,7 +187,7 @@ def methodology_page(rules: RuleBook) -> str:
         "要素出现下列情形之一即算缺失（各规则适用的情形见下）；列表中每一项都缺失时，整个要素算缺失：\n",
         *(f"- {text(zh)}" for key, (zh, _) in MISSING_LABELS.items()
           if key not in ("unparseable", "empty-area", "no-column")),
-        "\n考核各地公开的目录表格（gkml inspect）时，表格缺少某一栏，则每一行都算缺少这一要素，"
+        "\n考核各地公开的目录表格时，表格缺少某一栏，则每一行都算缺少这一要素，"
         "按规则扣分（下文“本规则手册自己的设定”中不扣分的要素除外），并按表格汇总报告一次。"
         "\n无法解析的文件按事项计，所有要素都算缺失。占位词："
         + "、".join(text(p) for p in rules.placeholders) + "；只由横线、斜线或句点组成的值也算占位词。\n",
@@ -218,7 +218,7 @@ def _settings(rules: RuleBook) -> list[str]:
              for r in (*rules.rules, rules.empty_area) if r.setting]
     if rules.unscored_in_tables:
         names = "、".join(text(element_label(e)) for e in rules.unscored_in_tables)
-        lines.append(f"- 考核各地公开的目录表格（gkml inspect）时不扣分的要素：{names}。"
+        lines.append(f"- 考核各地公开的目录表格时不扣分的要素：{names}。"
                      f"{text(rules.unscored_note[0])}")
     return ["\n".join(lines) + "\n"] if lines else ["（无）\n"]
 
