@@ -62,9 +62,10 @@ test: $(STAMP) $(NODE_STAMP) browser office lint
 	$(BIN)/python -m pytest -m timing
 
 ## test-fast: the quick lane while editing (no browser, no real MkDocs build, no wheel, no
-## fault injection, no wall-clock bounds); under 30 s
+## fault injection, no wall-clock bounds; 50 random examples per fuzz test, not 300); under 30 s
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile -m "not browser and not slow and not faults and not timing"
+	GKML_FUZZ_EXAMPLES=$${GKML_FUZZ_EXAMPLES:-50} $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile \
+	  -m "not browser and not slow and not faults and not timing"
 
 lint: $(STAMP)
 	$(BIN)/ruff check builder tests bench
