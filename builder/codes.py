@@ -3,6 +3,9 @@
 Each code is stable: tests, CI annotations and clerks' bookmarks refer to it, so a code
 is never renamed or reused. Messages and hints are templates filled from a finding's
 ``params``; the same table renders the site's help page and ``gkml codes``.
+
+It is longer than the other modules on purpose: it is a table, one entry per code with its
+Chinese and English wording, and keeping every wording in one place is the point of it.
 """
 
 from __future__ import annotations

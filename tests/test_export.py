@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from builder.catalog import official_channels
 from builder.clerk.fmt import dumps
 from builder.clerk.rows import is_ditto, split_basis, tick
+from builder.crosscheck import official_channels
 from builder.validate import is_placeholder
 from tests.conftest import EXAMPLES, ROOT, run
 

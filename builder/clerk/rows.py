@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder import numbering
-from builder.catalog import channel_key, channel_synonyms, official_channels
 from builder.clerk.sheets import Field, Grid, Layout, cell_ref, normalise
+from builder.crosscheck import channel_key, channel_synonyms, official_channels
 from builder.findings import Finding
 from builder.model import ITEM_KEYS, Site
 
