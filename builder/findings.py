@@ -35,7 +35,7 @@ class Finding:
         """(message, hint) in ``lang``."""
         return CODES[self.code].render(lang, self.params)
 
-    def element_label(self, lang: Lang) -> str:
+    def element_name(self, lang: Lang) -> str:
         """The element's name as a clerk knows it (公开依据), or its key."""
         key = "label_en" if lang == "en" else "label"
         return str(self.params.get(key) or self.element)

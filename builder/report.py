@@ -22,7 +22,7 @@ def summary(findings: Sequence[Finding], files: int) -> dict[str, object]:
 def as_dict(f: Finding, lang: Lang) -> dict[str, object]:
     message, hint = f.text(lang)
     return {"code": f.code, "severity": f.severity.value, "file": f.file, "line": f.line,
-            "column": f.column, "path": f.path, "element": f.element_label(lang),
+            "column": f.column, "path": f.path, "element": f.element_name(lang),
             "message": message, "hint": hint, **_context(f, lang)}
 
 
@@ -48,7 +48,7 @@ def _where(f: Finding) -> str:
 def text(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> None:
     for f in sorted(findings, key=sort_key):
         message, hint = f.text(lang)
-        element = f.element_label(lang)
+        element = f.element_name(lang)
         label = f"{element}: " if element else ""
         line = f"{_where(f)}: {f.severity.label(lang)} [{f.code}] {label}{message}"
         out.write(terminal(line) + "\n")  # catalog text may hold ESC: it must not drive the terminal
@@ -85,7 +85,7 @@ def github(findings: Sequence[Finding], files: int, lang: Lang, out: TextIO) -> 
         props = [f"file={_escape(f.file, True)}"]
         if f.line:
             props += [f"line={f.line}", f"col={max(f.column, 1)}"]
-        title = f"[{f.code}] {f.element_label(lang)}".strip()
+        title = f"[{f.code}] {f.element_name(lang)}".strip()
         props.append(f"title={_escape(title, True)}")
         body = "\n".join(x for x in (message, *_notes(f, lang), hint) if x)
         out.write(f"::{level} {','.join(props)}::{_escape(body)}\n")

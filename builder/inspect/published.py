@@ -14,11 +14,9 @@ empty cells, a zip bomb) is refused with a finding before it costs time or memor
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from builder.clerk.rows import RowReader, known_channels
@@ -200,10 +198,3 @@ def title_rows(grid: Grid, layout: Layout) -> list[str]:
                   if find_layout(Grid(grid.sheet, grid.rows[i:i + 1])) is not None), 0)
     return [" ".join(dict.fromkeys(c for c in row if c)) for row in grid.rows[:start] if any(row)]
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from builder.catalog import display_path
 from builder.clerk.sheets import Grid, ReadError, find_layout, read_grids
+from builder.files import sha256_file
 from builder.findings import Finding
 from builder.inspect.docx import read_docx
 from builder.inspect.fetch import Fetched, fetch
@@ -38,7 +39,6 @@ from builder.inspect.published import (
     finding,
     guess_area,
     refuse,
-    sha256_of,
     title_rows,
 )
 from builder.inspect.xls import read_xls
@@ -117,7 +117,7 @@ def _read_file(path: Path, label: str, out: Reading, limits: Limits) -> None:
     if size > max(limits.file_bytes, limits.page_bytes):
         out.findings.append(finding("inspect-too-large", label, size=size, limit=limits.file_bytes))
         return
-    out.stamps.append(Stamp(label, label, sha256_of(path), size))
+    out.stamps.append(Stamp(label, label, sha256_file(path), size))
     _tables(_extract(path, label, limits), label, out)
 
 
