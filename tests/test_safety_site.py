@@ -114,6 +114,14 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def _cmdline(pid: int) -> bytes:
+    """The command line of ``pid``; empty for one that ended meanwhile (the build's git)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -127,15 +135,16 @@ def _alive(pid: int) -> bool:
 def test_kill_9_of_a_build_takes_its_mkdocs_child_with_it(work: Path) -> None:
     build = subprocess.Popen([sys.executable, "-m", "builder", "build", "catalog", "--site-dir", "site"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    kids: list[int] = []
-    while not kids and time.monotonic() < deadline and build.poll() is None:
-        kids = [k for k in _children(build.pid)
-                if b"mkdocs" in Path(f"/proc/{k}/cmdline").read_bytes()]
-        time.sleep(0.01)
-    assert kids, "the build never started MkDocs"
-    build.send_signal(signal.SIGKILL)
-    build.wait()
+    try:
+        deadline = time.monotonic() + 60
+        kids: list[int] = []
+        while not kids and time.monotonic() < deadline and build.poll() is None:
+            kids = [k for k in _children(build.pid) if b"mkdocs" in _cmdline(k)]
+            time.sleep(0.01)
+        assert kids, "the build never started MkDocs"
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait()
     deadline = time.monotonic() + 10
     while any(map(_alive, kids)) and time.monotonic() < deadline:
         time.sleep(0.05)
