@@ -45,10 +45,10 @@ class Result:
 def build(work: Path, site_dir: Path, pages: Mapping[str, str],
           data: Callable[[], Iterator[tuple[str, bytes]]] | None = None, *,
           reference: bool = False, items_published: int = 0,
-          search_keys: Callable[[], Mapping[str, dict[str, str]]] | None = None) -> Result:
+          search_keys: Callable[[], Mapping[str, str]] | None = None) -> Result:
     """Build ``pages`` (docs path → Markdown) with the config in ``work`` into a fresh
     folder; swap it in only on success. ``data`` yields the data files (downloads);
-    ``search_keys`` makes the items' hidden search fields (``search_keys.catalog_keys``),
+    ``search_keys`` makes the items' hidden search field (``search_keys.catalog_keys``),
     while MkDocs runs.
 
     MkDocs does only what needs it. Item pages (under ``items/``, their body HTML blocks

@@ -51,9 +51,9 @@ def _plugin_option(config_path: Path, key: str) -> Any:
 
 
 def finish_index(path: Path, entries: list[dict[str, Any]],
-                 keys: Mapping[str, dict[str, str]] | None = None) -> None:
+                 keys: Mapping[str, str] | None = None) -> None:
     """Put the items' ``entries`` where the prototype's are in Material's search index, give
-    it the items' hidden search fields ``keys`` (``search_keys``), and write it as UTF-8:
+    it the items' hidden search field ``keys`` (``search_keys``), and write it as UTF-8:
     Material escapes every Chinese character (and jieba's zero-width separators) as a
     6-byte \\uXXXX, doubling the download."""
     if not path.is_file():

@@ -2,13 +2,17 @@
 
 Material's index has the fields ``title`` (shown, boost 1,000), ``text`` (shown) and
 ``tags``; its worker builds one lunr field per entry of ``config.fields``, so a field it
-never shows can carry what people search by without changing the results' look:
+never shows (``keys``) can carry what people search by without changing the results' look:
 
-- the item's code as written, its parts and without the hyphen (``CXGH-001``, ``cxgh``,
-  ``001``, ``cxgh001``: lunr lower-cases both sides), so ``cxgh001`` finds it;
-- its names at each level, its area and its subject, each as one whole token *and* as
-  jieba's search-engine cut, so ``行政许可`` (the phrase) ranks the items carrying it
-  above those that only share ``行政``, while ``许可`` still finds them.
+- the item's code without the hyphen (``cxgh001``: lunr lower-cases both sides; the title
+  already gives ``cxgh`` and ``001``), so ``cxgh001`` finds it;
+- its names at each level, its area and its subject as jieba's search-engine cut (the
+  sub-words too: ``行政许可`` → ``行政``, ``许可``, ``行政许可``), so a part of a name finds it;
+- each of those names whole, marked ``䶵name䶵`` (``MARK``), which only a query equal to
+  the name reaches: ``行政许可`` ranks the items whose name or area is that phrase first,
+  then the items carrying it inside a longer name, then those that only share a word.
+
+Words the entry's title or text already has are left out (``_new_words``).
 
 The worker segments a Chinese query against the index's own words, but never lets a
 segment reach the query's last character (``query/segment`` in Material 9.x: ``j <
@@ -31,12 +35,10 @@ from builder.model import Catalog
 from builder.site.render import item_path
 
 FIELD = "keys"
-"""The hidden search field (not ``title``/``text``/``tags``, which the results show):
-the code in its spellings, each name whole and as jieba's search cut."""
-
-EXACT_FIELD = "names"
-"""The hidden field of whole names, each marked ``〇name〇``: only a query equal to a name
-reaches them (below), and they outweigh everything else."""
+"""The hidden search field (not ``title``/``text``/``tags``, which the results show): the
+code without its hyphen, jieba's search cut of each name, and each whole name marked
+``䶵name䶵``. One field, not two: at 10,000 items every field costs the worker a vector per
+item (a second one made it ready about 10% later and took 60 MB more)."""
 
 MARK = "\u4db5"
 """䶵 (U+4DB5, CJK Extension A: a Han character, so the worker's cut keeps it, and one no
@@ -47,8 +49,8 @@ phrase, and ``䶵run䶵*``, which matches only a whole name equal to the query: 
 ``行政处罚*`` from counting ``䶵行政处罚䶵`` and ``䶵行政处罚䶵*`` from reaching
 ``䶵行政处罚流程䶵``."""
 
-BOOSTS = {FIELD: 1000.0, EXACT_FIELD: 100_000.0}
-"""``keys`` weighs as the title does; a name equal to the query ranks its items first."""
+BOOST = 1000.0
+"""As the title's."""
 
 _PUNCT = "、。，．？！；：（）《》〈〉“”‘’【】〔〕/"
 SEPARATOR = r"[\s\u200b\u3000\-" + _PUNCT + r"]+"
@@ -61,19 +63,17 @@ _PIECES = re.compile(SEPARATOR)
 _CODE = re.compile(r"^([A-Za-z]+)-?(\d+)$")
 
 
-def item_keys(code: str, names: Iterable[str]) -> dict[str, str]:
-    """The hidden fields of one item: ``code`` in its spellings and each of ``names``
-    (levels, area, subject) whole and as jieba's search cut; and the whole names marked."""
+def item_keys(code: str, names: Iterable[str]) -> str:
+    """The hidden field of one item: ``code`` in its spellings, each of ``names`` (levels,
+    area, subject) as jieba's search cut, and each whole name marked."""
     words: list[str] = []
     whole: list[str] = []
     for name in (n.replace(MARK, "") for n in names if n):
         for piece in (p for p in _PIECES.split(name) if p):
             whole.append(MARK + piece + MARK)
-            words.append(piece)
             words.extend(w for w in _cut(piece) if w.strip())
     # the worker reads every field as HTML, as Material's own title and text
-    return {FIELD: escape("\u200b".join(dict.fromkeys([*_code_spellings(code), *words])), quote=False),
-            EXACT_FIELD: escape("\u200b".join(dict.fromkeys(whole)), quote=False)}
+    return escape("\u200b".join(dict.fromkeys([*_code_spellings(code), *words, *whole])), quote=False)
 
 
 def _code_spellings(code: str) -> list[str]:
@@ -96,28 +96,27 @@ def tidy(text: str) -> str:
     return _ZWSP_NEAR_PUNCT.sub(r"\1", text).replace(MARK, "")
 
 
-def tune_index(index: dict[str, Any], keys: Mapping[str, dict[str, str]]) -> None:
-    """Give Material's ``index`` (search_index.json, as loaded) the hidden fields, the wider
-    separator and tidy punctuation; ``keys`` maps an item page's location to its fields."""
+def tune_index(index: dict[str, Any], keys: Mapping[str, str]) -> None:
+    """Give Material's ``index`` (search_index.json, as loaded) the hidden field, the wider
+    separator and tidy punctuation; ``keys`` maps an item page's location to its field."""
     config = index["config"]
     config["separator"] = SEPARATOR
-    config.setdefault("fields", {}).update({f: {"boost": b} for f, b in BOOSTS.items()})
+    config.setdefault("fields", {})[FIELD] = {"boost": BOOST}
     for entry in index["docs"]:
         entry["title"] = tidy(entry["title"])
         entry["text"] = tidy(entry["text"])
         if entry["location"] in keys:
-            entry.update(_new_words(keys[entry["location"]], entry))
+            entry[FIELD] = _new_words(keys[entry["location"]], entry)
 
 
-def _new_words(fields: Mapping[str, str], entry: Mapping[str, str]) -> dict[str, str]:
-    """``fields`` without the words the entry's title or text already has: each word the
-    worker indexes costs time when it gets ready (10,000 items: about 1.8× without this)."""
+def _new_words(field: str, entry: Mapping[str, str]) -> str:
+    """``field`` without the words the entry's title or text already has: each word the
+    worker indexes costs time when it gets ready."""
     seen = {w.lower() for w in _PIECES.split(entry["title"] + "\u200b" + entry["text"])}
-    return {name: "\u200b".join(w for w in _PIECES.split(value) if w and w.lower() not in seen)
-            for name, value in fields.items()}
+    return "\u200b".join(w for w in _PIECES.split(field) if w and w.lower() not in seen)
 
 
-def catalog_keys(catalog: Catalog) -> dict[str, dict[str, str]]:
+def catalog_keys(catalog: Catalog) -> dict[str, str]:
     """Item page location (as in the index) → its keys, for every item of ``catalog``."""
     names = {a.slug: a.name for a in catalog.areas}
     return {page_url(item_path(i)): item_keys(i.code, (i.level1, i.level2, i.level3,
