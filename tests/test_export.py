@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from builder.catalog import load_catalog
 from builder.clerk.fmt import dumps
 from builder.clerk.rows import is_ditto, split_basis, tick
 from builder.crosscheck import official_channels
@@ -106,7 +107,7 @@ def test_export_skips_broken_files_and_refuses_to_overwrite(tmp_path: Path) -> N
 
 def test_export_csv_to_stdout_and_default_name(tmp_path: Path, monkeypatch: Any) -> None:
     result = run("export", "--catalog", str(ROOT / "catalog"), "--format", "csv", "-o", "-")
-    assert result.out.startswith("\ufeff序号,事项编码,公开事项")
+    assert result.out.startswith("\ufeff领域,序号,事项编码,公开事项")  # the whole catalog: a 领域 column
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "catalog", repo / "catalog")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -122,3 +123,11 @@ def test_export_csv_to_stdout_and_default_name(tmp_path: Path, monkeypatch: Any)
                             capture_output=True, text=True, check=True).stdout
     assert status and all(line.startswith("?? catalog/") for line in status.splitlines()), status
     assert run("export", "--catalog", str(ROOT / "catalog"), "--area", "nowhere").code == 2
+
+
+def test_whole_catalog_export_has_a_summary_sheet_and_one_per_area(tmp_path: Path) -> None:
+    out = tmp_path / "全部.xlsx"
+    assert run("export", "--catalog", str(ROOT / "catalog"), "-o", str(out)).code == 0
+    catalog = load_catalog(ROOT / "catalog").catalog()
+    names = load_workbook(out, read_only=True).sheetnames
+    assert names == ["汇总", *(a.name for a in catalog.areas)]

@@ -18,7 +18,7 @@ from builder.clerk.new import find_area
 from builder.findings import Finding, Severity
 from builder.model import Area, Catalog, Item, catalog_title
 from builder.names import safe_stem
-from builder.tables import write_csv, write_xlsx
+from builder.tables import write_catalog_xlsx, write_csv, write_xlsx
 
 Format = Literal["xlsx", "csv"]
 
@@ -79,9 +79,14 @@ def select(root: Path, area_name: str | None) -> tuple[Catalog, list[Item], Expo
 
 
 def write(target: Path | TextIO, fmt: Format, catalog: Catalog, items: list[Item], area: Area | None) -> None:
+    """One area as one sheet; the whole catalog as the site's whole-catalog download: a 领域
+    column in CSV, a 汇总 sheet and a sheet per area in XLSX (import reads the first sheet)."""
+    areas = None if area else {a.slug: a.name for a in catalog.areas}
     if fmt == "csv":
-        write_csv(target, catalog.site, items)
-    elif isinstance(target, Path):
+        write_csv(target, catalog.site, items, areas)
+    elif not isinstance(target, Path):
+        raise ValueError("xlsx is written to a file")
+    elif area:
         write_xlsx(target, catalog.site, items, title(catalog, area))
     else:
-        raise ValueError("xlsx is written to a file")
+        write_catalog_xlsx(target, catalog, title(catalog, None))
