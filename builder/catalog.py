@@ -177,8 +177,8 @@ class Scan:
 
 def scan_catalog(root: Path) -> Scan:
     found: list[Finding] = []
-    files, rel = _files(root)
-    site, areas, items = _discover(root, files, rel, found)
+    files, rel, odd = _files(root)
+    site, areas, items = _discover(root, files, rel, odd, found)
     paths = [*([site] if site else []), *areas.values(), *(p for p, _ in items)]
     raw = {p: _read(p) for p in paths}
     digests = {p: sha256_bytes(b) if b is not None else None for p, b in raw.items()}
@@ -264,7 +264,7 @@ def catalog_root(path: Path) -> Path:
     return path.parent
 
 
-def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[Finding]
+def _discover(root: Path, files: list[Path], rel: dict[Path, str], odd: set[Path], found: list[Finding]
               ) -> tuple[Path | None, dict[str, Path], list[tuple[Path, str]]]:
     site: Path | None = None
     areas: dict[str, Path] = {}
@@ -272,7 +272,7 @@ def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[F
     shown = _display_under(root)
     for path in files:
         parts = rel[path].split("/")
-        problem = refusal(path)
+        problem = refusal(path) if path in odd else None
         if problem:
             found.append(Finding(problem.code, shown(rel[path]), 0, 0, params=problem.params))
         elif not parts[-1].endswith(".yml"):
@@ -288,11 +288,14 @@ def _discover(root: Path, files: list[Path], rel: dict[Path, str], found: list[F
     return site, areas, items
 
 
-def _files(root: Path) -> tuple[list[Path], dict[Path, str]]:
+def _files(root: Path) -> tuple[list[Path], dict[Path, str], set[Path]]:
     """Every entry not hidden (nor in a hidden folder) that is not a real folder: files,
     links (to files or folders, never followed) and special files, sorted as paths sort,
-    with its relative path; plain strings until the end, since pathlib costs 10 µs a file."""
+    with its relative path; plain strings until the end, since pathlib costs 10 µs a file.
+    Also the entries that the folder listing did not show as regular files (links, special
+    files, or unknown), the only ones ``lstat`` is asked about again."""
     found: list[tuple[list[str], str]] = []
+    odd: set[str] = set()
     todo: list[tuple[list[str], str]] = [([], str(root))]
     while todo:
         prefix, folder = todo.pop()
@@ -307,9 +310,12 @@ def _files(root: Path) -> tuple[list[Path], dict[Path, str]]:
                 todo.append(([*prefix, entry.name], entry.path))
             else:
                 found.append(([*prefix, entry.name], entry.path))
+                if not entry.is_file(follow_symlinks=False):
+                    odd.add(entry.path)
     found.sort(key=lambda pair: pair[0])
     paths = [Path(full) for _, full in found]
-    return paths, {p: "/".join(parts) for p, (parts, _) in zip(paths, found, strict=True)}
+    rel = {p: "/".join(parts) for p, (parts, _) in zip(paths, found, strict=True)}
+    return paths, rel, {p for p in paths if str(p) in odd}
 
 
 def _load_site(root: Path, loaded: Loaded | None, found: list[Finding]) -> Site:

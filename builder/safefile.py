@@ -25,7 +25,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) \
     | getattr(os, "O_BINARY", 0)
 _KINDS = {stat.S_IFIFO: ("管道（FIFO）", "a FIFO"), stat.S_IFCHR: ("字符设备", "a character device"),
           stat.S_IFBLK: ("块设备", "a block device"), stat.S_IFSOCK: ("套接字", "a socket"),
@@ -70,35 +71,47 @@ def refusal(path: Path) -> Refused | None:
 
 
 def read_regular(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of a regular file; ``Refused`` for anything else."""
-    problem = refusal(path)
-    if problem is None and not path.exists():
-        problem = Refused("file-unreadable", reason="文件不存在 / no such file")
-    if problem:
-        raise problem
-    with _open_regular(path) as fd:
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+    """At most ``limit`` bytes of a regular file; ``Refused`` for anything else.
+
+    Where the system can refuse a link at ``open`` (``O_NOFOLLOW``), the file is opened
+    first and only a failed open is asked why: one open, one fstat and one read for the
+    usual small file. Elsewhere (Windows) ``lstat`` is asked before anything is opened."""
+    if not _NOFOLLOW:
+        problem = refusal(path)
+        if problem is None and not path.exists():
+            problem = Refused("file-unreadable", reason="文件不存在 / no such file")
+        if problem:
+            raise problem
+    with _open_regular(path) as (fd, size):
+        if size > limit:
+            raise Refused("file-too-large", size=size, limit=limit)
+        chunks, got = [], 0
+        while got <= limit:  # size + 1: a file that grew since fstat is read to its end
+            chunk = os.read(fd, min(max(size + 1 - got, 1 << 16), limit + 1 - got))
             if not chunk:
                 break
             chunks.append(chunk)
-            size += len(chunk)
-    if size > limit:
-        raise Refused("file-too-large", size=path.stat().st_size, limit=limit)
+            got += len(chunk)
+    if got > limit:
+        raise Refused("file-too-large", size=got, limit=limit)
     return b"".join(chunks)
 
 
 @contextlib.contextmanager
-def _open_regular(path: Path) -> Iterator[int]:
+def _open_regular(path: Path) -> Iterator[tuple[int, int]]:
+    """The open file and its size; ``Refused`` for a link, a missing file or a special file."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise Refused("file-unreadable", reason="文件不存在 / no such file") from None
     except OSError as exc:
         raise (refusal(path) or Refused("file-unreadable", reason=exc.strerror or str(exc))) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since lstat
-            raise Refused("file-special", name=path.name, kind="特殊文件", kind_en="a special file")
-        yield fd
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device (O_NONBLOCK: opening it never waited)
+            raise (refusal(path) or Refused("file-special", name=path.name, kind="特殊文件",
+                                            kind_en="a special file"))
+        yield fd, st.st_size
     finally:
         os.close(fd)
 
@@ -112,7 +125,7 @@ def digest(path: Path) -> str | None:
         return None
     h = hashlib.sha256()
     try:
-        with _open_regular(path) as fd:
+        with _open_regular(path) as (fd, _):
             while chunk := os.read(fd, 1 << 20):
                 h.update(chunk)
     except (Refused, OSError):

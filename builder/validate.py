@@ -104,12 +104,14 @@ def placeholders() -> frozenset[str]:
 _ONLY_MARKS = re.compile(r"^[\s\-—–_/／\\.。…·、,，]+$")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same few texts (主动公开, 县级, a subject) fill most items
 def is_placeholder(value: str) -> bool:
     """True for 同上, 无, '-', '——' and the like: values that say nothing."""
     return is_placeholder_in(value, placeholders())
 
 
+# The same few texts (主动公开, 县级, a subject) fill most items; a frozenset keeps its hash,
+# so the key costs two lookups.
+@functools.lru_cache(maxsize=1 << 16)
 def is_placeholder_in(value: str, words: frozenset[str]) -> bool:
     """``is_placeholder`` against a given list (casefolded): a rule book's own ``placeholders``."""
     v = value.strip().rstrip("。.").strip()
@@ -137,7 +139,8 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
     free = PLACEHOLDER_FREE if kind == "item" else doc.data.keys()
     checked = _texts([v for k, v in doc.data.items() if k not in free])
     texts = checked + _texts([v for k, v in doc.data.items() if k in free])
-    if any(map(FULLWIDTH_KEY.match, texts)):
+    joined = "\n".join(texts)  # one search each over all texts (both patterns are line-wise)
+    if FULLWIDTH_KEY.search(joined):
         found += _fullwidth_keys(doc, sch)
     if kind == "item" and _any_vague(checked):
         found += _placeholders(doc, sch)
@@ -145,7 +148,7 @@ def validate_document(doc: Document, kind: Kind) -> list[Finding]:
         found += _unfilled(doc, sch)
     if kind == "item":
         found += _stray_numbers(doc, sch)
-    if any(CONTROL.search(t) or len(t) > CELL_LIMIT for t in texts):
+    if CONTROL.search(joined) or (len(joined) > CELL_LIMIT and max(map(len, texts)) > CELL_LIMIT):
         found += _unsafe_texts(doc, sch)
     # A path the loader or the placeholder check already explained gets no second, vaguer finding.
     blocked = {f.path for f in found} | {f.path for f in doc.findings if f.path != "$"}
