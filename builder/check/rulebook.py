@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -107,10 +107,12 @@ class Rule:
     setting: str = ""
     """Why the points are this rule book's own choice and not law; '' when they rest on the basis."""
     setting_en: str = ""
+    path: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    """The element as a node path (('columns', 'level1')), worked out once: scoring asks for it
+    for every rule of every item."""
 
-    @property
-    def path(self) -> tuple[str, ...]:
-        return tuple(self.element.split(".")) if self.element else ()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", tuple(self.element.split(".")) if self.element else ())
 
     def citation(self) -> str:
         """The basis as cited in a deduction; a local setting says so first, so it is never read as law."""

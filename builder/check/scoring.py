@@ -142,12 +142,22 @@ def score_item(item: Scorable, book: RuleBook, on: date, area: str) -> _Scored:
     for rule in book.rules:
         if rule.element in item.unscored:
             continue
-        reason = NO_COLUMN if rule.element in item.no_column else _missing(rule, data, book)
-        holder = _holder(rule, holders) if reason and holders else None
+        if rule.element in item.no_column:
+            reason = NO_COLUMN
+        elif data is not None and len(rule.path) == 1 and _said(data.get(rule.path[0]), book):
+            reason = ""  # the usual case: a text at the top, there and saying something
+        else:
+            reason = _missing(rule, data, book)
+        if not reason:  # counted here without building anything
+            if rule.severity is Severity.ERROR:
+                scored.expected += 1
+                scored.present += 1
+            continue
+        holder = _holder(rule, holders) if holders else None
         if reason and holder is not None:
             saved[holder] += rule.points
         else:  # a position only for a deduction: working one out may mean parsing the file again
-            where = item.where(rule.path) if reason else (0, 0)
+            where = item.where(rule.path)
             _record(scored, rule, reason, item, area, where)
     scored.exemptions = [replace(x, waived=n, charged=_charged(x, scored.deductions))
                          for x, n in zip(declared, saved, strict=True)]
@@ -204,6 +214,12 @@ def _missing(rule: Rule, data: dict[str, Any] | None, book: RuleBook) -> str:
             return _counts(rule, "absent")
         node = node[part]
     return _value_missing(rule, node, book)
+
+
+def _said(value: Any, book: RuleBook) -> bool:
+    """A text that is there and not a placeholder: what ``_value_missing`` finds of most values,
+    asked without a call per rule (10,000 items × 13 rules)."""
+    return value.__class__ is str and bool(value.strip()) and not book.is_placeholder(value)
 
 
 def _value_missing(rule: Rule, value: Any, book: RuleBook) -> str:
