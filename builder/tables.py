@@ -51,7 +51,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -270,7 +269,11 @@ def row_height(values: Sequence[str], cols: Sequence[Column]) -> float:
 
 
 def _text_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Chinese characters and full-width marks two units, Latin one: the byte length in GB18030,
+    which encodes those as two bytes and ASCII as one, worked out in C (a character-by-character
+    ``unicodedata`` loop made the 10,000-item downloads take twice as long). A few marks (①, —)
+    and emoji count wider than they print: a row is then a little taller, never cut."""
+    return len(text.encode("gb18030"))
 
 
 A3_ABOVE = 180
