@@ -10,6 +10,7 @@ pass, so a merge spanning a thousand rows costs a thousand steps (python-docx's 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -17,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from builder.clerk.sheets import Grid, clean
-from builder.inspect.published import Captioned, Extract, Limits, TooLarge, failed, finding
+from builder.clerk.sheets import clean
+from builder.inspect.published import Extract, Limits, TooLarge, failed, finding
 
 MAX_SPAN = 64
 """Word's own grid is at most 63 columns wide."""
@@ -42,13 +43,7 @@ def read_docx(path: Path, label: str, limits: Limits) -> Extract:
         elif child.tag == qn("w:tbl"):
             n += 1
             name = f"表{n}"
-            try:
-                grid = Grid(name, table_rows(child, limits.cells))
-            except TooLarge as big:
-                out.findings.append(finding("inspect-table-too-large", label, name, table=name,
-                                            cells=big.cells, limit=limits.cells))
-            else:
-                out.tables.append(Captioned(grid, before, (path.stem,)))
+            out.add_table(name, partial(table_rows, child, limits.cells), before, (path.stem,), label, limits)
             before = ""
     return out
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from builder.clerk.sheets import Grid, clean
-from builder.inspect.published import Captioned, Extract, Limits, TooLarge, failed, finding, refuse
+from builder.clerk.sheets import clean
+from builder.inspect.published import Extract, Limits, TooLarge, failed, finding, refuse
 
 _META = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -61,13 +62,7 @@ def read_html(path: Path, label: str, limits: Limits, charset: str = "") -> Extr
                                     count=len(tables), limit=limits.tables))
     for n, table in enumerate(tables[:limits.tables], 1):
         name = f"表{n}"
-        try:
-            grid = Grid(name, table_rows(table, limits.cells))
-        except TooLarge as big:
-            out.findings.append(finding("inspect-table-too-large", label, name, table=name,
-                                        cells=big.cells, limit=limits.cells))
-            continue
-        out.tables.append(Captioned(grid, caption(table), context))
+        out.add_table(name, partial(table_rows, table, limits.cells), caption(table), context, label, limits)
     return out
 
 

@@ -15,7 +15,7 @@ empty cells, a zip bomb) is refused with a finding before it costs time or memor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +98,17 @@ class Extract:
     findings: list[Finding] = field(default_factory=list)
     refused: bool = False
     """The whole file was refused (too large, no text layer): no 'no catalog table' finding."""
+
+    def add_table(self, name: str, read: Callable[[], list[list[str]]], caption: str,
+                  context: tuple[str, ...], label: str, limits: Limits) -> None:
+        """The table ``read`` gives, or the finding that it holds more cells than a table may."""
+        try:
+            grid = Grid(name, read())
+        except TooLarge as big:
+            self.findings.append(finding("inspect-table-too-large", label, name, table=name,
+                                         cells=big.cells, limit=limits.cells))
+        else:
+            self.tables.append(Captioned(grid, caption, context))
 
 
 @dataclass(frozen=True)
