@@ -15,6 +15,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 RETRIES = 50
@@ -27,10 +28,15 @@ def sha256_bytes(raw: bytes) -> str:
 
 def sha256_file(path: Path) -> str:
     """A file's sha256, read in pieces: a published source may be large."""
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 16), b""):
-            digest.update(chunk)
+        return sha256_chunks(iter(lambda: stream.read(1 << 16), b""))
+
+
+def sha256_chunks(chunks: Iterable[bytes]) -> str:
+    """The sha256 of the pieces, in order (``safefile.digest`` reads them from a no-follow open)."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -18,12 +18,13 @@ Refusals are ``Refused(code, params)``: the caller turns them into findings.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from builder.files import sha256_bytes, sha256_chunks
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) \
@@ -120,17 +121,14 @@ def digest(path: Path) -> str | None:
     """sha256 of a regular file (read in chunks), of a link's target name, None for others."""
     kind = entry_kind(path)
     if kind == "symlink":
-        return hashlib.sha256(b"symlink\0" + os.fsencode(path.readlink())).hexdigest()
+        return sha256_bytes(b"symlink\0" + os.fsencode(path.readlink()))
     if kind != "file":
         return None
-    h = hashlib.sha256()
     try:
         with _open_regular(path) as (fd, _):
-            while chunk := os.read(fd, 1 << 20):
-                h.update(chunk)
+            return sha256_chunks(iter(lambda: os.read(fd, 1 << 20), b""))
     except (Refused, OSError):
         return None
-    return h.hexdigest()
 
 
 def write_text(path: Path, text: str) -> None:

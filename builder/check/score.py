@@ -46,7 +46,7 @@ def _run(scan: Scan, book: RuleBook, on: date, commit: str | None, dirty: bool, 
     """Score what ``scan`` read. With ``remember``, the result is cached under everything it
     depends on (every file's hash, the rule book's, the date, the names shown): an unchanged
     catalog is scored again without loading it. Only the stamp is made afresh."""
-    stamp = _stamp(book, commit, dirty, scan.content_sha256())
+    stamp = make_stamp(book, commit, dirty, scan.content_sha256())
 
     def compute() -> CheckResult:
         loaded = scan.load()
@@ -66,11 +66,13 @@ def check_loaded(loaded: LoadedCatalog, book: RuleBook, on: date | None = None) 
     """Score a catalog that is already loaded (the site build), stamped with the working tree."""
     commit, dirty = head_commit(loaded.root)
     content = loaded.scan.content_sha256() if loaded.scan else catalog_sha256(loaded.root)
-    return check(loaded, book, on or date.today(), _stamp(book, commit, dirty, content))
+    return check(loaded, book, on or date.today(), make_stamp(book, commit, dirty, content))
 
 
-def _stamp(book: RuleBook, commit: str | None, dirty: bool, content: str) -> Stamp:
-    now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def make_stamp(book: RuleBook, commit: str | None, dirty: bool, content: str,
+               generated_at: str | None = None) -> Stamp:
+    """What a result was computed from (``gkml inspect`` passes its sources' hash as ``content``)."""
+    now = generated_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return Stamp(commit, dirty, content, book.version, book.sha256, __version__, now)
 
 

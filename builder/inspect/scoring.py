@@ -11,20 +11,19 @@ A jurisdiction with no catalog table is not scored at all: never a 100.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from builder import __version__
 from builder.catalog import SITE_FILE, display_path, scan_catalog
 from builder.check.result import CheckResult, Stamp, element_label
 from builder.check.rulebook import RuleBook
-from builder.check.score import catalog_areas, catalog_items
+from builder.check.score import catalog_areas, catalog_items, make_stamp
 from builder.check.scoring import AreaSlot, Scorable, Where, score
 from builder.clerk.sheets import ELEMENT_COLUMNS
+from builder.files import sha256_bytes
 from builder.findings import Finding, Severity
 from builder.inspect.published import Stamp as SourceStamp
 from builder.inspect.published import Table, read_rows
@@ -183,6 +182,5 @@ def _where(table: Table, row: int) -> Where:
 
 def _stamp(book: RuleBook, stamps: Sequence[SourceStamp], generated_at: str | None) -> Stamp:
     """What the numbers were computed from: the sources' hashes stand in for a catalog's."""
-    digest = hashlib.sha256("".join(sorted(f"{s.source}\0{s.sha256}\n" for s in stamps)).encode())
-    now = generated_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return Stamp(None, False, digest.hexdigest(), book.version, book.sha256, __version__, now)
+    content = sha256_bytes("".join(sorted(f"{s.source}\0{s.sha256}\n" for s in stamps)).encode())
+    return make_stamp(book, None, False, content, generated_at)
